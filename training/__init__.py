@@ -1,0 +1,4 @@
+"""Threadguard training: data adapters, the torch model, training, evaluation and export.
+
+May import ``service``; ``service`` never imports this package.
+"""

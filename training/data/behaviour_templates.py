@@ -1,0 +1,1072 @@
+"""The content of the behaviour data: groups, slurs, fillers, templates and hand-written examples.
+
+This is a moderation data set, so the real slurs are spelled out: a model cannot learn to
+catch a string it has never seen. Annotation rules, applied the same way everywhere:
+
+* ``slur`` spans cover the slur itself and also carry ``insult`` (a slur used as one demeans
+  its target); vulgar slurs ("cunts", "Americunts") also carry ``profanity``.
+* ``hate`` spans cover the dehumanising noun or the stereotyping claim; terms of abuse in
+  themselves ("vermin", "filthy", "stupid") also carry ``insult``; claims ("control the
+  banks", "can't be trusted") carry ``hate`` alone.
+* ``threat`` spans cover the violent phrase; when a group is targeted the phrase is ``hate`` too.
+* ``profanity`` spans cover the swear word only ("Holy [shit]", not the whole exclamation).
+* Quoted or negated hate, reclaimed in-group use, innocent homonyms and neutral mentions carry
+  no spans and every label 0.
+* Abuse aimed at objects or days ("this stupid app is garbage", "I hate Mondays") is not
+  toxic: no person is attacked and no swear word is used, so every label is 0. Swearing at an
+  object is ``profanity`` (and therefore ``toxic``) instead.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping
+
+from training.data.behaviour_markup import Option, Template
+
+BEHAVIOURS: tuple[str, ...] = (
+    "counter_speech",
+    "negated_hate",
+    "neutral_group_mention",
+    "profanity_not_hate",
+    "insult_individual",
+    "abuse_at_objects",
+    "reclaimed_slur",
+    "slur_homonym",
+    "hate_as_question_or_opinion",
+    "explicit_hate_and_slurs",
+    "obfuscated_slur",
+    "threat",
+    "pronoun_reference",
+    "nationality_slurs_seed_groups",
+)
+
+ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
+
+# Comment labels every example of a category must have; templates may pin more.
+CATEGORY_EXPECT: dict[str, dict[str, int]] = {
+    "counter_speech": ALL_ZERO,
+    "negated_hate": ALL_ZERO,
+    "neutral_group_mention": ALL_ZERO,
+    "profanity_not_hate": {"toxic": 1, "profanity": 1, "hate": 0, "slur": 0, "insult": 0, "threat": 0},
+    "insult_individual": {"toxic": 1, "insult": 1, "hate": 0, "slur": 0, "threat": 0},
+    "abuse_at_objects": ALL_ZERO,
+    "reclaimed_slur": ALL_ZERO,
+    "slur_homonym": ALL_ZERO,
+    "hate_as_question_or_opinion": {"toxic": 1, "hate": 1, "threat": 0},
+    "explicit_hate_and_slurs": {"toxic": 1, "hate": 1},
+    "obfuscated_slur": {"toxic": 1, "hate": 1},
+    "threat": {"toxic": 1, "threat": 1},
+    "pronoun_reference": {"toxic": 1, "hate": 1},
+    "nationality_slurs_seed_groups": {"toxic": 1, "hate": 1, "slur": 1},
+}
+
+GROUP_TARGETED = {"hate": 1}
+NOT_GROUP_TARGETED = {"hate": 0, "slur": 0}
+
+
+# --- groups ------------------------------------------------------------------------------
+
+
+def _group(pl: str, adj: str, people: str, one: str) -> dict[str, str]:
+    return {"pl": pl, "adj": adj, "people": people, "one": one}
+
+
+PEOPLES: tuple[dict[str, str], ...] = (  # ethnicity, nationality, religion
+    _group("Jews", "Jewish", "Jewish people", "a Jewish person"),
+    _group("Muslims", "Muslim", "Muslims", "a Muslim"),
+    _group("Black people", "Black", "Black people", "a Black person"),
+    _group("Asians", "Asian", "Asian people", "an Asian person"),
+    _group("Latinos", "Latino", "Latinos", "a Latino"),
+    _group("Roma", "Roma", "Roma people", "a Roma person"),
+    _group("Hindus", "Hindu", "Hindus", "a Hindu"),
+    _group("Christians", "Christian", "Christians", "a Christian"),
+    _group("Mexicans", "Mexican", "Mexicans", "a Mexican"),
+    _group("Chinese people", "Chinese", "Chinese people", "a Chinese person"),
+    _group("Indians", "Indian", "Indian people", "an Indian person"),
+    _group("Turks", "Turkish", "Turkish people", "a Turk"),
+    _group("Americans", "American", "Americans", "an American"),
+    _group("Russians", "Russian", "Russians", "a Russian"),
+    _group("Kurds", "Kurdish", "Kurdish people", "a Kurd"),
+    _group("Arabs", "Arab", "Arabs", "an Arab"),
+)
+OTHER_GROUPS: tuple[dict[str, str], ...] = (  # sex, orientation, gender identity, disability, status
+    _group("women", "female", "women", "a woman"),
+    _group("gay men", "gay", "gay people", "a gay man"),
+    _group("lesbians", "lesbian", "lesbians", "a lesbian"),
+    _group("trans people", "trans", "trans people", "a trans woman"),
+    _group("disabled people", "disabled", "disabled people", "a disabled person"),
+    _group("immigrants", "immigrant", "immigrants", "an immigrant"),
+    _group("refugees", "refugee", "refugees", "a refugee"),
+)
+ALL_GROUPS = PEOPLES + OTHER_GROUPS
+NEWCOMER_GROUPS = PEOPLES + tuple(g for g in OTHER_GROUPS if g["pl"] in ("immigrants", "refugees"))
+SEED_GROUP_NAMES = ("Turks", "Americans", "Russians", "Jews", "Kurds", "Arabs")
+SEED_GROUPS = tuple(g for g in PEOPLES if g["pl"] in SEED_GROUP_NAMES)
+
+
+# --- slurs -------------------------------------------------------------------------------
+
+SLUR_LABELS = "slur,insult"
+VULGAR_SLUR_LABELS = "slur,insult,profanity"
+
+
+def _slur(pl: str, one: str, group: str, vulgar: bool = False) -> dict[str, str]:
+    labels = VULGAR_SLUR_LABELS if vulgar else SLUR_LABELS
+    return {
+        "pl": f"[{pl}]({labels})",
+        "one": f"[{one}]({labels})",
+        "bare_pl": pl,
+        "bare_one": one,
+        "labels": labels,
+        "group": group,
+    }
+
+
+SEED_SLURS: tuple[dict[str, str], ...] = (
+    _slur("kebabs", "kebab", "Turks"),
+    _slur("carpetriders", "carpetrider", "Turks"),
+    _slur("Turkroaches", "Turkroach", "Turks"),
+    _slur("Americunts", "Americunt", "Americans", vulgar=True),
+    _slur("Amerikkkans", "Amerikkkan", "Americans"),
+    _slur("Amerifats", "Amerifat", "Americans"),
+    _slur("Ruskies", "Ruskie", "Russians"),
+    _slur("Russkies", "Russkie", "Russians"),
+    _slur("vatniks", "vatnik", "Russians"),
+    _slur("orcs", "orc", "Russians"),
+    _slur("kikes", "kike", "Jews"),
+    _slur("yids", "yid", "Jews"),
+    _slur("Zionazis", "Zionazi", "Jews"),
+    _slur("Kurdroaches", "Kurdroach", "Kurds"),
+    _slur("mountain Turks", "mountain Turk", "Kurds"),
+    _slur("towelheads", "towelhead", "Arabs"),
+    _slur("sand niggers", "sand nigger", "Arabs"),
+    _slur("camel jockeys", "camel jockey", "Arabs"),
+    _slur("ragheads", "raghead", "Arabs"),
+    _slur("sand monkeys", "sand monkey", "Arabs"),
+)
+OTHER_SLURS: tuple[dict[str, str], ...] = (
+    _slur("hymies", "hymie", "Jews"),
+    _slur("niggers", "nigger", "Black people"),
+    _slur("coons", "coon", "Black people"),
+    _slur("jigaboos", "jigaboo", "Black people"),
+    _slur("darkies", "darkie", "Black people"),
+    _slur("muzzies", "muzzie", "Muslims"),
+    _slur("Mudslimes", "Mudslime", "Muslims"),
+    _slur("muzrats", "muzrat", "Muslims"),
+    _slur("bitches", "bitch", "women", vulgar=True),
+    _slur("cunts", "cunt", "women", vulgar=True),
+    _slur("whores", "whore", "women", vulgar=True),
+    _slur("sluts", "slut", "women", vulgar=True),
+    _slur("faggots", "faggot", "gay men"),
+    _slur("fags", "fag", "gay men"),
+    _slur("poofs", "poof", "gay men"),
+    _slur("homos", "homo", "gay men"),
+    _slur("dykes", "dyke", "lesbians"),
+    _slur("lesbos", "lesbo", "lesbians"),
+    _slur("trannies", "tranny", "trans people"),
+    _slur("troons", "troon", "trans people"),
+    _slur("shemales", "shemale", "trans people"),
+    _slur("retards", "retard", "disabled people"),
+    _slur("spastics", "spastic", "disabled people"),
+    _slur("spazzes", "spaz", "disabled people"),
+    _slur("mongs", "mong", "disabled people"),
+    _slur("chinks", "chink", "Chinese people"),
+    _slur("gooks", "gook", "Asians"),
+    _slur("zipperheads", "zipperhead", "Asians"),
+    _slur("spics", "spic", "Latinos"),
+    _slur("beaners", "beaner", "Latinos"),
+    _slur("wetbacks", "wetback", "Mexicans"),
+    _slur("gyppos", "gyppo", "Roma"),
+    _slur("pikeys", "pikey", "Roma"),
+    _slur("pajeets", "pajeet", "Indians"),
+    _slur("pakis", "paki", "Pakistanis"),
+)
+ALL_SLURS = SEED_SLURS + OTHER_SLURS
+
+
+# --- hateful, threatening, profane and insulting fillers -----------------------------------
+
+
+def _spans(words: Iterable[str], labels: str) -> tuple[str, ...]:
+    return tuple(f"[{w}]({labels})" for w in words)
+
+
+DEHUMANISING = (
+    _spans(
+        ("vermin", "animals", "rats", "cockroaches", "parasites", "savages", "filth", "subhuman", "apes",
+         "pigs", "scum", "degenerates", "leeches", "maggots", "mongrels", "not even human"),
+        "hate,insult",
+    )
+    + ("a [disease](hate,insult)", "a [plague](hate,insult)", "a [cancer](hate,insult)")
+)
+HATE_CLAIMS = _spans(
+    ("can't be trusted", "control the banks", "run the media", "are all terrorists", "are all criminals",
+     "are lazy", "steal our jobs", "are ruining this country", "are naturally violent",
+     "only care about money", "are a danger to children", "shouldn't be allowed to vote",
+     "don't belong in this country", "are all liars", "are a burden on society", "are genetically inferior",
+     "spread disease", "should all be deported", "are mentally ill", "can't think for themselves",
+     "are all thieves", "live off benefits", "have no morals", "are incapable of civilisation"),
+    "hate",
+) + ("[are too stupid to vote](hate,insult)",)
+HATE_ADJECTIVES = _spans(("lazy", "greedy", "violent", "dishonest", "sneaky"), "hate") + _spans(
+    ("dirty", "stupid", "primitive", "disgusting", "backward"), "hate,insult"
+)
+GROUP_THREAT_PREDICATES = _spans(
+    ("should be gassed", "should be shot", "should be hanged", "deserve to die", "should be wiped out",
+     "need to be exterminated", "should be burned alive", "should be lined up and shot",
+     "should be beaten in the streets", "should be drowned"),
+    "hate,threat",
+)
+GROUP_THREAT_VERBS = _spans(
+    ("shoot", "gas", "kill", "hang", "burn", "exterminate", "beat up", "stab", "round up and kill", "slaughter"),
+    "hate,threat",
+)
+PERSONAL_THREATS = _spans(
+    ("break your legs", "kill you", "beat you senseless", "smash your face in", "burn your house down",
+     "slit your throat", "put you in the hospital", "shoot you", "stab you", "strangle you",
+     "break every bone in your body", "knock your teeth out", "cut you up"),
+    "threat",
+)
+USERS = ("@mike_88", "@sarah.k", "@throwaway123", "@dan_the_man", "@lena_v", "@gamer4life", "@tom_h")
+
+SWEAR_ADJECTIVES = _spans(("fucking", "bloody", "goddamn", "damn", "shitty", "crappy"), "profanity")
+SWEAR_ADVERBS = _spans(("fucking", "bloody", "goddamn", "damn"), "profanity")
+EXCLAMATIONS = (
+    "Holy [shit](profanity)", "[Fuck](profanity)", "[Shit](profanity)", "[Fuck](profanity) me",
+    "[Damn](profanity) it", "[Bloody](profanity) hell", "What the [fuck](profanity)", "[Goddammit](profanity)",
+    "Oh [shit](profanity)", "[Fucking](profanity) hell", "Ah [crap](profanity)",
+)
+THINGS = (
+    "printer", "laptop", "phone", "wifi", "router", "bus", "train", "alarm clock", "microwave", "car",
+    "lawnmower", "dishwasher", "update", "app", "website", "keyboard", "vending machine", "boiler",
+    "umbrella", "traffic light",
+)
+EVENTS = (
+    "that game was insane", "that goal was unreal", "I just won the raffle", "I forgot my keys again",
+    "the bus is late again", "it's snowing in May", "the exam is tomorrow", "my flight got cancelled",
+    "I spilled coffee on my laptop", "this pizza is huge", "we actually won", "the power just went out",
+)
+
+INSULT_NOUNS = _spans(
+    ("idiot", "moron", "clown", "loser", "imbecile", "halfwit", "muppet", "buffoon", "fool", "dimwit",
+     "numpty", "pillock", "twit", "jerk", "nitwit", "troll", "creep"),
+    "insult",
+) + _spans(
+    ("dumbass", "dickhead", "asshole", "prick", "jackass", "wanker", "tosser", "douchebag", "arsehole",
+     "shithead", "bellend"),
+    "insult,profanity",
+)
+INSULT_ADJECTIVES = _spans(
+    ("stupid", "dumb", "thick", "clueless", "brainless", "pathetic", "useless", "worthless", "spineless",
+     "gutless", "dense", "ignorant"),
+    "insult",
+)
+INTENSIFIERS = ("complete", "total", "utter", "absolute", "massive", "real", "proper", "first-class", "colossal")
+PEOPLE_AROUND = (
+    "my boss", "that referee", "the guy who cut me off", "my landlord", "your brother", "the new manager",
+    "our team captain", "that streamer", "my ex", "the previous poster", "the author of this article",
+)
+
+
+# --- obfuscation -------------------------------------------------------------------------
+
+_LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"})
+_VOWEL_LEET = str.maketrans({"a": "@", "e": "3", "i": "1", "o": "0"})
+_CYRILLIC = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440",
+                           "x": "\u0445", "y": "\u0443", "i": "\u0456"})
+ZERO_WIDTH_SPACE = "\u200b"
+_VOWELS = "aeiouAEIOU"
+
+
+def _first_inner_vowel(word: str) -> int:
+    for i, ch in enumerate(word[1:], 1):
+        if ch in _VOWELS:
+            return i
+    return len(word) // 2
+
+
+def _starred(word: str) -> str:
+    i = _first_inner_vowel(word)
+    return word[:i] + "*" + word[i + 1 :]
+
+
+def _dropped(word: str) -> str:
+    i = len(word) // 2
+    return word[:i] + word[i + 1 :]
+
+
+def _swapped(word: str) -> str:
+    # Swap the first differing neighbours from the middle on ("faggots" -> "faggtos", not a no-op "gg").
+    i = next((k for k in range(len(word) // 2, len(word)) if word[k - 1] != word[k]), len(word) // 2)
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def _stretched(word: str) -> str:
+    i = _first_inner_vowel(word)
+    return word[:i] + word[i] * 4 + word[i + 1 :]
+
+
+def _zero_width(word: str) -> str:
+    # Two insertions so that removing only the first one does not restore the word.
+    i, j = 1, max(2, len(word) // 2 + 1)
+    return word[:i] + ZERO_WIDTH_SPACE + word[i:j] + ZERO_WIDTH_SPACE + word[j:]
+
+
+def _fullwidth(word: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
+
+
+def _mixed_case(word: str) -> str:
+    return "".join(c.upper() if i % 2 == 0 else c.lower() for i, c in enumerate(word))
+
+
+OBFUSCATORS: dict[str, Callable[[str], str]] = {
+    "leet": lambda w: w.translate(_LEET),
+    "vowel_leet": lambda w: w.translate(_VOWEL_LEET),
+    "spaced": " ".join,
+    "dotted": ".".join,
+    "hyphenated": "-".join,
+    "starred": _starred,
+    "dropped": _dropped,
+    "swapped": _swapped,
+    "stretched": _stretched,
+    "homoglyph": lambda w: w.translate(_CYRILLIC),
+    "zero_width": _zero_width,
+    "fullwidth": _fullwidth,
+    "mixed_case": _mixed_case,
+}
+
+
+# Dropping or swapping a letter of a short word leaves nothing recognisable ("fags" -> "fas").
+_MIN_LENGTH = {"dropped": 6, "swapped": 6}
+# Words that are ordinary English too; their obfuscations would not read as slurs.
+_NOT_OBFUSCATED = ("orcs", "kebabs")
+
+
+def _obfuscations(words: Iterable[tuple[str, str]], methods: Iterable[str]) -> tuple[str, ...]:
+    """Markup options: each (word, labels) under each method, skipping no-op results."""
+    out: list[str] = []
+    for word, labels in words:
+        for method in methods:
+            if len(word) < _MIN_LENGTH.get(method, 0):
+                continue
+            token = OBFUSCATORS[method](word)
+            if token != word:
+                out.append(f"[{token}]({labels})")
+    return tuple(out)
+
+
+_SINGLE_TOKEN_SLURS = tuple(s for s in ALL_SLURS if " " not in s["bare_pl"] and s["bare_pl"] not in _NOT_OBFUSCATED)
+OBFUSCATED_SLURS = _obfuscations(((s["bare_pl"], s["labels"]) for s in _SINGLE_TOKEN_SLURS), OBFUSCATORS)
+OBFUSCATED_SLURS_ONE = _obfuscations(((s["bare_one"], s["labels"]) for s in _SINGLE_TOKEN_SLURS), OBFUSCATORS)
+OBFUSCATED_DEHUMANISING = _obfuscations(
+    ((w, "hate,insult") for w in ("vermin", "cockroaches", "parasites", "animals", "subhuman", "savages", "rats")),
+    ("vowel_leet", "starred", "spaced", "zero_width", "homoglyph", "dotted", "stretched"),
+)
+# Missing word boundaries: the whole glued token is the span.
+CONCATENATED = tuple(
+    f"[{prefix}{name}]({labels})"
+    for prefix, extra in (("dirty", ""), ("filthy", ""), ("stupid", ""), ("fucking", ",profanity"))
+    for name, labels in (
+        [(g, "hate,insult" + extra) for g in ("jews", "muslims", "arabs", "turks", "kurds", "mexicans", "gays")]
+        + [(s, "slur,insult" + extra) for s in ("kikes", "niggers", "faggots", "towelheads", "chinks", "spics")]
+    )
+)
+
+
+# --- template builders -------------------------------------------------------------------
+
+
+def _tpl(category: str, name: str, markup: str, expect: Mapping[str, int] | None = None, stratum: str = "",
+         **dims: Iterable[Option]) -> Template:
+    return Template(
+        id=f"{category}/{name}",
+        category=category,
+        markup=markup,
+        dims={k: tuple(v) for k, v in dims.items()},
+        expect=dict(expect or {}),
+        stratum=stratum,
+    )
+
+
+def _hand(category: str, markups: Iterable[str], expect: Mapping[str, int] | None = None,
+          start: int = 1) -> list[Template]:
+    return [
+        Template(id=f"{category}/hand{start + i:02d}", category=category, markup=m, expect=dict(expect or {}),
+                 hand=True)
+        for i, m in enumerate(markups)
+    ]
+
+
+def _counter_speech() -> list[Template]:
+    c = "counter_speech"
+    relatives = ("grandmother", "brother", "best friend", "son", "colleague", "neighbour")
+    return [
+        _tpl(c, "calling_quoted", "Calling {g.pl} '{!dn}' is disgusting.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "whoever_wrote", "Whoever wrote '{!^g.pl} are {!dn}' should be banned.", g=ALL_GROUPS,
+             dn=DEHUMANISING),
+        _tpl(c, "reported_claim", "Reported the comment saying {g.pl} {!claim}. That's not okay here.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "call_out_slur", "People who call {s.group} '{!s.pl}' need to be called out.", s=ALL_SLURS),
+        _tpl(c, "never_acceptable", "Using the word '{!s.one}' is never acceptable, even as a joke.", s=ALL_SLURS),
+        _tpl(c, "sickening_claim", "It's sickening to see someone claim {g.pl} {!claim} in this day and age.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "mods_remove", "Mods, please remove the post that says '{!^g.pl} {!thr}'.", g=ALL_GROUPS,
+             thr=GROUP_THREAT_PREDICATES),
+        _tpl(c, "plain_bigotry", "Saying {g.pl} {!claim} is bigotry, plain and simple.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "vile_reported", "That '{!s.pl}' comment above is vile. Reported.", s=ALL_SLURS),
+        _tpl(c, "stop_calling", "Stop calling {g.pl} {!dn}. It's dehumanising.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "called_at_school", "My {rel} was called a '{!s.one}' at school and it still hurts.",
+             s=ALL_SLURS, rel=relatives),
+        _tpl(c, "lose_account", "Anyone who writes '{!v} all the {g.pl}' should lose their account.",
+             g=ALL_GROUPS, v=GROUP_THREAT_VERBS),
+    ] + _hand(c, (
+        "Calling Jews 'vermin' is disgusting and the mods should act.",
+        "Whoever wrote 'all Turks are animals' should be banned.",
+        "I reported the account that kept posting 'kill all Kurds'. Please do the same.",
+        "Saying 'Americunts' isn't edgy, it's just lazy bigotry.",
+        "My dad used to call our neighbours 'towelheads' and I'm ashamed of it.",
+        "The word 'faggot' was shouted at me in school. Kids need to learn why it hurts.",
+        "People calling Russians 'orcs' all over this thread should remember that dehumanisation never ends well.",
+        "Posting 'Muslims are a cancer' and then complaining about free speech when you get banned doesn't work.",
+        "Historians point out that Nazi propaganda called Jews 'rats' long before the camps.",
+        "If an argument needs the word 'retard', it isn't an argument.",
+        "Flagged: a user replied 'go back to your country' to a Latina nurse.",
+        "Repeating 'women belong in the kitchen' as a joke is still sexism.",
+        "The comments calling trans people 'mentally ill' were removed, good.",
+        "People who say 'kebabs' when they mean Turks are being racist, full stop.",
+        "Our school assembly covered why words like 'chink' and 'gook' are slurs.",
+        "Someone in this thread wrote 'gas the Jews'. I've reported it and so should you.",
+        "There's nothing funny about calling disabled people 'spastics'.",
+        "Seeing 'Ruskies' and 'Amerikkkans' in the same thread makes me sad about this forum.",
+        "I told my uncle that calling Arabs 'sand niggers' at dinner is not okay.",
+        "When someone writes that Roma are 'thieves by nature', they're repeating centuries-old prejudice.",
+    ))
+
+
+def _negated_hate() -> list[Template]:
+    c = "negated_hate"
+    return [
+        _tpl(c, "dont_hate", "I don't hate {g.people}.", g=ALL_GROUPS),
+        _tpl(c, "nobody_should_say", "Nobody should say {g.pl} are {!dn}.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "not_true_that", "It's simply not true that {g.pl} {!claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "are_not", "{^g.pl} are not {!dn}, and I'm tired of people saying they are.", g=ALL_GROUPS,
+             dn=DEHUMANISING),
+        _tpl(c, "would_never_say", "I would never say {g.pl} {!claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "refuse_to_believe", "I refuse to believe that {g.pl} {!claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "nothing_wrong", "There's nothing wrong with being {g.one}.", g=ALL_GROUPS),
+        _tpl(c, "never_hated", "I have never hated {g.people} and I never will.", g=ALL_GROUPS),
+        _tpl(c, "dont_let_anyone", "Don't let anyone tell you {g.pl} {!claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "trolls_say", "Just because some trolls say {g.pl} {!claim} doesn't make it true.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "not_a_threat", "{^g.people} are not a threat to anyone.", g=ALL_GROUPS),
+        _tpl(c, "disagree_without", "You can disagree with someone without claiming {g.pl} {!claim}.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+    ] + _hand(c, (
+        "I don't hate Muslims, and I never have.",
+        "Nobody should say Kurds are subhuman.",
+        "Just to be clear, I do not think Jews control the banks.",
+        "I don't believe for a second that immigrants are criminals.",
+        "It's not true that gay people are a danger to children.",
+        "Women are not inferior to men, end of discussion.",
+        "No one here thinks Arabs can't be trusted.",
+        "I wouldn't call Americans stupid; I've lived there and met lovely people.",
+        "Russians are not orcs, they're people like us.",
+        "Turks aren't animals and anyone who says so is wrong.",
+        "Disabled people are not a burden on anyone.",
+        "I have never thought Black people are lazy.",
+        "There's no evidence that refugees spread disease.",
+        "Trans people aren't mentally ill.",
+        "I'd never say Roma are thieves.",
+        "Not a single Chinese person I know deserves to be blamed for a virus.",
+    ))
+
+
+def _neutral_group_mention() -> list[Template]:
+    c = "neutral_group_mention"
+    return [
+        _tpl(c, "neighbour", "My {g.adj} neighbour {act}.", g=ALL_GROUPS,
+             act=("baked bread for the whole street", "helped me move house", "fixed my bike",
+                  "lent us a ladder", "watered our plants while we were away", "organised the street party")),
+        _tpl(c, "lived_for_generations", "{^g.people} have lived in this city for generations.", g=PEOPLES),
+        _tpl(c, "history_book", "I'm reading a book about {g.adj} history.", g=PEOPLES),
+        _tpl(c, "hired_engineers", "Our team just hired two {g.adj} {job}.", g=ALL_GROUPS,
+             job=("engineers", "nurses", "designers", "teachers", "developers")),
+        _tpl(c, "documentary", "There's a new documentary about {g.people} in the {decade}.", g=ALL_GROUPS,
+             decade=("1920s", "1950s", "1970s", "1990s")),
+        _tpl(c, "same_rights", "{^g.people} deserve the same rights as everyone else.", g=ALL_GROUPS),
+        _tpl(c, "best_friend", "My best friend is {g.one} and we go {hobby} every weekend.", g=ALL_GROUPS,
+             hobby=("hiking", "climbing", "fishing", "cycling", "bowling", "to the cinema")),
+        _tpl(c, "venue", "The {g.adj} {venue} on our street {news}.", g=[g for g in PEOPLES if g["adj"] != "Black"],
+             venue=("bakery", "restaurant", "community centre", "bookshop", "cultural centre"),
+             news=("is hosting a fundraiser", "just celebrated ten years", "is hiring", "reopened today")),
+        _tpl(c, "new_year", "How do {g.people} in your country celebrate the new year?", g=PEOPLES),
+        _tpl(c, "survey", "The survey included answers from {g.people} across the region.", g=ALL_GROUPS),
+        _tpl(c, "forum_member", "I'm {g.one} and I've been a member of this forum for years.", g=ALL_GROUPS),
+        _tpl(c, "won_contest", "{^g.one} won the {contest} this year.", g=ALL_GROUPS,
+             contest=("chess tournament", "city marathon", "baking contest", "science fair", "poetry prize")),
+    ] + _hand(c, (
+        "My Jewish neighbour baked bread for the whole street.",
+        "Turkish coffee is great, especially with a bit of cardamom.",
+        "Two gay couples on our street adopted kids last year.",
+        "The Kurdish restaurant downtown does the best lentil soup.",
+        "Our new Arab colleague speaks five languages.",
+        "The Americans I met in Lisbon were super friendly.",
+        "Russian ballet tickets sold out in an hour.",
+        "Muslims in our town organised a food drive during Ramadan.",
+        "The Black history exhibit at the museum was excellent.",
+        "My trans sister just graduated from nursing school!",
+        "The wheelchair-accessible entrance makes it easier for disabled visitors.",
+        "A group of Roma musicians played at the wedding.",
+        "Immigrants started half of the businesses on this street.",
+        "The women's team won the league again.",
+        "Our mosque and the synagogue next door share a parking lot.",
+        "My lesbian aunts have been married for twenty years.",
+        "The Latino heritage festival is this weekend.",
+        "Asian grocery stores have the best snacks.",
+    ))
+
+
+def _profanity_not_hate() -> list[Template]:
+    c = "profanity_not_hate"
+    shows = ("concert", "film", "match", "gig", "meal", "festival", "book", "episode")
+    good = ("amazing", "brilliant", "incredible", "good", "loud", "long", "funny")
+    return [
+        _tpl(c, "broke_again", "This {sw} {thing} broke again.", sw=SWEAR_ADJECTIVES, thing=THINGS),
+        _tpl(c, "stopped_working", "My {sw} {thing} stopped working this morning.", sw=SWEAR_ADJECTIVES,
+             thing=THINGS),
+        _tpl(c, "exclamation", "{ex}, {event}!", ex=EXCLAMATIONS, event=EVENTS),
+        _tpl(c, "show_was", "That {show} was {adv} {good}.", show=shows, adv=SWEAR_ADVERBS, good=good),
+        _tpl(c, "weather", "It's {adv} {weather} out today.", adv=SWEAR_ADVERBS,
+             weather=("cold", "hot", "windy", "humid", "freezing", "wet")),
+        _tpl(c, "so_long", "Why does the {thing} always take so {adv} long?", thing=THINGS, adv=SWEAR_ADVERBS),
+        _tpl(c, "buying_new", "[Fuck](profanity) this {thing}, I'm buying a new one.", thing=THINGS),
+        _tpl(c, "who_designed", "Who the [fuck](profanity) designed this {thing}?", thing=THINGS),
+        _tpl(c, "spent_all", "I spent all {time} fixing this {sw} {thing}.",
+             time=("morning", "afternoon", "night", "weekend"), sw=SWEAR_ADJECTIVES, thing=THINGS),
+        _tpl(c, "was_the_shit", "That {dish} was the [shit](profanity), seriously.",
+             dish=("pizza", "burger", "curry", "album", "show", "ramen", "gig")),
+        _tpl(c, "so_state", "{ex}, I'm so {adv} {state} right now.", ex=EXCLAMATIONS, adv=SWEAR_ADVERBS,
+             state=("tired", "hungry", "bored", "happy", "excited", "stressed")),
+        _tpl(c, "no_way", "No [fucking](profanity) way, {event}!", event=EVENTS),
+    ] + _hand(c, (
+        "This [fucking](profanity) printer jammed again.",
+        "Holy [shit](profanity), that game was insane!",
+        "Well, [shit](profanity). Forgot my umbrella again.",
+        "That concert was [fucking](profanity) unreal.",
+        "[Damn](profanity), this coffee is good.",
+        "What the [fuck](profanity) happened to the weather today?",
+        "[Bloody](profanity) hell, the train is late again.",
+        "This album is the [shit](profanity).",
+        "[Fuck](profanity) yeah, we won the final!",
+        "I stubbed my toe on the [goddamn](profanity) table.",
+        "Ah [shit](profanity), here we go again.",
+        "My laptop battery is a piece of [shit](profanity).",
+        "It's so [fucking](profanity) cold this morning.",
+        "[Fuck](profanity) me, that pizza is huge.",
+        "The [bullshit](profanity) paperwork took all afternoon.",
+    ))
+
+
+def _insult_individual() -> list[Template]:
+    c = "insult_individual"
+    relations = ("brother", "boss", "flatmate", "coach", "neighbour", "cousin", "teammate")
+    return [
+        _tpl(c, "youre_a", "You're {@adj} {ins}.", adj=INTENSIFIERS, ins=INSULT_NOUNS),
+        _tpl(c, "only_a", "Only {@ins} would post something like that.", ins=INSULT_NOUNS),
+        _tpl(c, "shut_up", "Shut up, you {ins}.", ins=INSULT_NOUNS),
+        _tpl(c, "nobody_asked", "Nobody asked you, you {adj} {ins}.", adj=INTENSIFIERS, ins=INSULT_NOUNS),
+        _tpl(c, "third_person", "{^who} is {@adj} {ins}.", who=PEOPLE_AROUND, adj=INTENSIFIERS, ins=INSULT_NOUNS),
+        _tpl(c, "really_this", "Are you really this {ia}?", ia=INSULT_ADJECTIVES),
+        _tpl(c, "so_it_hurts", "{user} you are so {ia} it hurts.", user=USERS, ia=INSULT_ADJECTIVES),
+        _tpl(c, "most_person", "Honestly, {who} is the most {ia} person I've ever met.", who=PEOPLE_AROUND,
+             ia=INSULT_ADJECTIVES),
+        _tpl(c, "read_first", "Read the article before commenting, you {ins}.", ins=INSULT_NOUNS),
+        _tpl(c, "what_a", "{user} what {@adj} {ins} you are.", user=USERS, adj=INTENSIFIERS, ins=INSULT_NOUNS),
+        _tpl(c, "get_a_life", "Get a life, you {ia} {ins}.", ia=INSULT_ADJECTIVES, ins=INSULT_NOUNS),
+        _tpl(c, "such_a", "I can't believe my {rel} is such {@ins}.", rel=relations, ins=INSULT_NOUNS),
+    ] + _hand(c, (
+        "You're a complete [idiot](insult).",
+        "Only a [moron](insult) would post that.",
+        "Shut up, you [clown](insult).",
+        "Nobody cares what you think, [loser](insult).",
+        "Are you [stupid](insult) or just pretending?",
+        "Go away, you [pathetic](insult) [troll](insult).",
+        "My landlord is an absolute [dickhead](insult,profanity).",
+        "You [dumbass](insult,profanity), read the article before commenting.",
+        "What a [prick](insult,profanity) that referee was.",
+        "You have the brains of a [goldfish](insult).",
+        "You're [useless](insult) at your job.",
+        "Get lost, [halfwit](insult).",
+        "@jess_k you absolute [muppet](insult)",
+        "He's an [arrogant](insult) [jerk](insult) and everyone knows it.",
+        "Your comment proves you're an [imbecile](insult).",
+        "Nice try, [genius](insult). Maybe read the rules next time.",
+    ))
+
+
+def _abuse_at_objects() -> list[Template]:
+    c = "abuse_at_objects"
+    bad = ("stupid", "useless", "awful", "terrible", "ridiculous", "dumb", "cheap", "rubbish", "pathetic",
+           "worthless")
+    junk = ("garbage", "trash", "rubbish", "a joke", "a waste of money", "worthless", "the worst", "a disaster",
+            "a nightmare", "junk")
+    dislikes = ("Mondays", "traffic", "this weather", "mosquitoes", "cold coffee", "group projects", "slow wifi",
+                "pop-up ads", "daylight saving time", "rainy weekends", "exams", "Brussels sprouts",
+                "alarm clocks", "paperwork", "long queues", "tax season", "hay fever", "wet socks",
+                "airport security", "autocorrect")
+    return [
+        _tpl(c, "is_junk", "This {bad} {thing} is {junk}.", bad=bad, thing=THINGS, junk=junk),
+        _tpl(c, "i_hate", "I hate {dislike}.", dislike=dislikes),
+        _tpl(c, "ruins_my_day", "Nothing ruins my day like {dislike}.", dislike=dislikes),
+        _tpl(c, "smash_to_pieces", "I'm going to smash this {bad} {thing} to pieces.", bad=bad, thing=THINGS),
+        _tpl(c, "could_kill", "I could kill this {thing} right now.", thing=THINGS),
+        _tpl(c, "want_refund", "Our {thing} is {junk} and I want a refund.", thing=THINGS, junk=junk),
+        _tpl(c, "why_so", "Why is this {thing} so {bad}?", thing=THINGS, bad=bad),
+        _tpl(c, "absolutely_hate", "I absolutely hate this {bad} {thing}.", bad=bad, thing=THINGS),
+        _tpl(c, "with_a_passion", "I hate {dislike} with a passion.", dislike=dislikes),
+        _tpl(c, "dead_to_me", "This {bad} {thing} is dead to me.", bad=bad, thing=THINGS),
+        _tpl(c, "die_you", "Die, you {bad} {thing}!", bad=bad, thing=THINGS),
+        _tpl(c, "worst_invention", "{^dislike} must be the worst thing ever invented.", dislike=dislikes),
+    ] + _hand(c, (
+        "This stupid app is garbage.",
+        "I hate Mondays.",
+        "The new update is absolute trash.",
+        "I'm going to throw this useless printer out the window.",
+        "Traffic in this city is a nightmare.",
+        "This weather is disgusting.",
+        "My phone is a worthless brick after the update.",
+        "Kill the lights when you leave, please.",
+        "That comedian killed it last night.",
+        "I could murder a pizza right now.",
+        "The vending machine ate my coins again, the stupid thing.",
+        "I hate this song so much.",
+        "This spreadsheet is a disaster.",
+        "Die, stupid lawnmower, die.",
+        "Rainy Sundays are the worst.",
+        "This cheap umbrella is pathetic.",
+    ))
+
+
+# In-group speakers: "id" says who is speaking, the other fields are the reclaimed word.
+_RECLAIMED: tuple[dict[str, str], ...] = (
+    {"self": "queer", "we": "we queers", "us": "us queers", "id": "a bi woman"},
+    {"self": "queer", "we": "we queers", "us": "us queers", "id": "a gay man"},
+    {"self": "queer", "we": "we queers", "us": "us queers", "id": "a nonbinary person"},
+    {"self": "queer", "we": "we queers", "us": "us queers", "id": "a trans man"},
+    {"self": "a dyke", "we": "we dykes", "us": "us dykes", "id": "a lesbian"},
+    {"self": "a dyke", "we": "we dykes", "us": "us dykes", "id": "a gay woman"},
+    {"self": "a proud dyke", "we": "we dykes", "us": "us dykes", "id": "a butch lesbian"},
+    {"self": "a fag", "we": "we fags", "us": "us old fags", "id": "a gay man"},
+    {"self": "a fag", "we": "we fags", "us": "us fags", "id": "a queer man"},
+    {"self": "a homo", "we": "we homos", "us": "us homos", "id": "a gay guy"},
+    {"self": "a crip", "we": "we crips", "us": "us crips", "id": "a wheelchair user"},
+    {"self": "a crip", "we": "we crips", "us": "us crips", "id": "a disabled woman"},
+    {"self": "a crip", "we": "we crips", "us": "us crips", "id": "an amputee"},
+)
+
+
+def _reclaimed_slur() -> list[Template]:
+    c = "reclaimed_slur"
+    activities = ("had a blast at Pride this year", "are organising a picnic on Sunday",
+                  "always find each other at these events", "know how to throw a party", "have to stick together",
+                  "aren't going anywhere", "run the best book club in town", "took over the karaoke bar last night",
+                  "started a softball team")
+    loves = ("this community", "our book club", "Pride month", "this thread", "my partner", "our little choir")
+    return [
+        _tpl(c, "as_id_self", "As {r.id}, I'm {r.self} and {proud}.", r=_RECLAIMED,
+             proud=("proud of it", "happy to say so", "not hiding it anymore")),
+        _tpl(c, "we_activity", "{^r.we} {act}.", r=_RECLAIMED, act=activities),
+        _tpl(c, "us_activity", "{^r.us} {act}.", r=_RECLAIMED, act=activities),
+        _tpl(c, "speaking_as", "Speaking as {r.id}: being {r.self} {meaning}.", r=_RECLAIMED,
+             meaning=("is part of who I am", "took me years to say out loud", "is nothing to be ashamed of")),
+        _tpl(c, "i_love", "I'm {r.self} and I love {thing}.", r=_RECLAIMED, thing=loves),
+        _tpl(c, "proud_to_be", "Proud to be {r.self}, proud to be {where}.", r=_RECLAIMED,
+             where=("here", "out", "in this city", "on this team")),
+        _tpl(c, "look_out", "{^r.we} need to look out for each other, especially {when}.", r=_RECLAIMED,
+             when=("this year", "online", "at work", "in small towns", "right now")),
+        _tpl(c, "call_myself", "I'm {r.id} and I call myself {r.self} because {reason}.", r=_RECLAIMED,
+             reason=("it's mine to use", "we took the word back", "nobody gets to use it against me")),
+    ] + _hand(c, (
+        "As a queer woman, I found this thread really affirming.",
+        "We dykes on bikes had a blast at Pride this year.",
+        "Us fags from the choir are getting brunch on Sunday.",
+        "Proud dyke, proud teacher, proud aunt.",
+        "Being a crip means I know every ramp in this city.",
+        "Queer and proud, always have been.",
+        "As a Black guy from Atlanta, me and my niggas have been friends since kindergarten.",
+        "We homos throw the best parties, just saying.",
+        "Our queer book club is reading Baldwin this month.",
+        "Crip culture is about community, not pity.",
+        "I'm a big old dyke and my wife thinks it's hilarious when I say it.",
+        "The Dyke March starts at noon, see you there!",
+        "As a disabled artist, I call myself a crip and I love it.",
+        "Queer joy is resistance.",
+    ))
+
+
+def _slur_homonym() -> list[Template]:
+    c = "slur_homonym"
+    return [
+        _tpl(c, "chink_in_armour", "That's the one chink in the armour of {subject}.",
+             subject=("their defence", "the government's plan", "his argument", "the champion's game",
+                      "this proof", "our marketing strategy", "the new design")),
+        _tpl(c, "spick_and_span", "The {room} was spick and span after {who} cleaned it.",
+             room=("kitchen", "bathroom", "garage", "classroom", "office", "barracks"),
+             who=("my dad", "the new cleaner", "the kids", "grandma", "the volunteers")),
+        _tpl(c, "faggot_of_wood", "{^who} carried a faggot of {wood} to the fire.",
+             who=("the old woman", "my grandfather", "the shepherd", "the scout leader", "a farmhand"),
+             wood=("firewood", "kindling", "birch twigs", "dry sticks", "oak branches")),
+        _tpl(c, "coonhound", "Our {breed} coonhound {did}.",
+             breed=("Redbone", "Bluetick", "black-and-tan", "Treeing Walker", "English"),
+             did=("won best in show", "howled all night", "loves swimming in the creek", "treed a possum last night",
+                  "sleeps on the sofa")),
+        _tpl(c, "dyke_repaired", "The {who} repaired the dyke after {event}.",
+             who=("farmers", "villagers", "engineers", "water board"),
+             event=("the storm", "the spring floods", "the high tide", "last winter's gales")),
+        _tpl(c, "fag_break", "{^who} went outside for a fag {when}.",
+             who=("my uncle", "the foreman", "grandad", "the landlord", "the bus driver"),
+             when=("during the break", "after lunch", "before the meeting", "between shifts")),
+        _tpl(c, "nip_in_air", "There's a real nip in the air this {time}.",
+             time=("morning", "evening", "week", "autumn", "weekend")),
+        _tpl(c, "bitch_puppies", "Our {breed} bitch had {n} puppies {when}.",
+             breed=("Labrador", "spaniel", "greyhound", "collie", "beagle", "whippet"),
+             n=("four", "five", "six", "seven"), when=("last night", "this morning", "on Sunday")),
+        _tpl(c, "coon_raiding", "Grandpa saw a coon raiding the {place} last night.",
+             place=("bins", "chicken coop", "bird feeder", "vegetable patch", "garbage cans")),
+        _tpl(c, "niggardly", "He's too niggardly to {stingy}.",
+             stingy=("tip the waiter", "buy a round", "pay for parking", "share his chips", "replace the kettle")),
+        _tpl(c, "tranny_gearbox", "My mechanic says the tranny in my {vehicle} needs {repair}.",
+             vehicle=("truck", "old Civic", "Land Rover", "van", "pickup"),
+             repair=("a rebuild", "new fluid", "replacing", "a new clutch")),
+        _tpl(c, "turks_head_knot", "We tied a Turk's head knot on the {object}.",
+             object=("ship's wheel", "tiller", "bell rope", "walking stick", "bracelet")),
+        _tpl(c, "gypsy_moth", "Gypsy moth caterpillars {did} the {trees}.",
+             did=("stripped", "defoliated", "ate through"), trees=("oak trees", "birches", "maple trees", "orchard")),
+        _tpl(c, "crackers", "{^food} and crackers for the {occasion}.",
+             food=("cheese", "pâté", "hummus", "smoked salmon"),
+             occasion=("picnic", "party", "road trip", "movie night")),
+        _tpl(c, "spooks", "The {agency} spooks intercepted the {msg}.",
+             agency=("MI6", "CIA", "KGB", "Mossad"), msg=("message", "phone call", "cable", "letter")),
+        _tpl(c, "yank", "Give the {cord} a good yank and {result}.",
+             cord=("starter cord", "rope", "chain", "handle"),
+             result=("the mower starts", "the engine will catch", "it should come loose")),
+        _tpl(c, "retard_spread", "This coating will retard the spread of {what}.",
+             what=("fire", "rust", "mould", "corrosion", "rot")),
+        _tpl(c, "paddy_fields", "Farmers were planting rice in the paddy fields near {place}.",
+             place=("the river", "the village", "the hills", "the old temple")),
+        _tpl(c, "redskin_potatoes", "Redskin potatoes are best {how}.",
+             how=("roasted with rosemary", "mashed with the skins on", "in a potato salad", "boiled and buttered")),
+        _tpl(c, "nip_of_drink", "Can I have a nip of {drink} before {when}?",
+             drink=("whisky", "brandy", "rum", "sherry"), when=("bed", "the toast", "we go", "dinner")),
+        _tpl(c, "kraut_on", "Kraut on a {food} is underrated.",
+             food=("hot dog", "bratwurst", "Reuben sandwich", "pork chop", "baked potato")),
+        _tpl(c, "yankees_fan", "My {rel} is a die-hard Yankees fan.",
+             rel=("dad", "boss", "neighbour", "aunt", "roommate", "coach")),
+    ] + _hand(c, (
+        "There's a chink in the armour of their defence.",
+        "The kitchen was spick and span after the party.",
+        "She tied a faggot of firewood to her back.",
+        "Our coonhound won best in show.",
+        "I'm nipping out for a fag, back in five.",
+        "The Dutch reinforced the dyke before the storm.",
+        "He's so niggardly he won't even tip the delivery driver.",
+        "Our Labrador bitch had seven puppies last night.",
+        "Kraut on a hot dog with mustard is perfection.",
+        "My mechanic says the tranny in my truck is shot.",
+        "We tied a Turk's head knot on the boat's wheel.",
+        "The gypsy moth caterpillars stripped our oak trees.",
+        "Redskin potatoes are best roasted with rosemary.",
+        "Don we now our gay apparel.",
+        "Farmers were planting rice in the paddy fields.",
+        "The spooks at the agency intercepted the message.",
+        "Give the cord a good yank and the mower starts.",
+        "Cheese and crackers for the picnic, please.",
+        "This coating will retard the spread of fire.",
+        "The ski slope was icy this morning.",
+    ))
+
+
+def _hate_as_question_or_opinion() -> list[Template]:
+    c = "hate_as_question_or_opinion"
+    rights = ("vote", "adopt children", "teach in schools", "run for office", "own property", "serve in the army")
+    return [
+        _tpl(c, "isnt_it_obvious", "Isn't it obvious {g.pl} {claim}?", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "just_my_opinion", "Just my opinion but {g.pl} {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "only_one_who_thinks", "Am I the only one who thinks {g.pl} {claim}?", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "unpopular_opinion", "Unpopular opinion: {g.pl} {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "no_offence", "No offence, but {g.pl} {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "not_a_bigot_but", "I'm not a bigot, but {g.pl} {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "honest_question", "Honest question: why are {g.people} so {adj}?", g=ALL_GROUPS,
+             adj=HATE_ADJECTIVES),
+        _tpl(c, "is_it_just_me", "Is it just me or are {g.people} {adj}?", g=ALL_GROUPS, adj=HATE_ADJECTIVES),
+        _tpl(c, "lets_be_real", "Let's be real, {g.pl} {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "nobody_allowed_to_say", "Why is nobody allowed to say that {g.pl} {claim}?", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "everyone_knows", "Everyone knows {g.pl} {claim}, they just won't admit it.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "better_off_without", "Wouldn't this country [be better off without](hate) {g.pl}?", g=ALL_GROUPS),
+        _tpl(c, "allowed_to", "Do you really think {g.people} [should be allowed to {right}](hate)?", g=ALL_GROUPS,
+             right=rights),
+    ] + _hand(c, (
+        "Isn't it obvious Arabs [can't be trusted](hate)?",
+        "Just my opinion but Jews [control the banks](hate).",
+        "Honestly, should women [even be allowed to vote](hate)?",
+        "Am I wrong that immigrants [are ruining this country](hate)?",
+        "Not being funny, but Roma [are all thieves](hate).",
+        "Serious question: why are Black people [so violent](hate)?",
+        "Is it really bigoted to say Muslims [are all terrorists](hate)?",
+        "Hot take: trans people [are mentally ill](hate).",
+        "Wouldn't schools be [safer without gay teachers](hate)?",
+        "Everybody knows Mexicans [are lazy](hate), right?",
+        "I'm just asking questions: don't Jews [run the media](hate)?",
+        "In my opinion disabled people [are a drain on the economy](hate).",
+        "Why are Kurds [always causing trouble](hate)?",
+        "Can we admit Russians [are born liars](hate)?",
+        "Is it racist to notice that Asians [can't drive](hate)?",
+        "Just saying, Turks [will never be civilised](hate).",
+    ))
+
+
+def _explicit_hate_and_slurs() -> list[Template]:
+    c = "explicit_hate_and_slurs"
+    places = ("schools", "town", "country", "neighbourhood", "park", "street")
+    swears = _spans(("fucking", "goddamn", "bloody"), "profanity")
+    return [
+        _tpl(c, "slurs_are", "{^s.pl} are {dn}.", s=ALL_SLURS, dn=DEHUMANISING),
+        _tpl(c, "group_are", "{^g.pl} are {dn}.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "all_slurs_threat", "All {s.pl} {thr}.", s=ALL_SLURS, thr=GROUP_THREAT_PREDICATES),
+        _tpl(c, "get_out", "Get these {s.pl} [out of our country](hate).", s=ALL_SLURS),
+        _tpl(c, "cant_stand", "I can't stand {s.pl}, they're {dn}.", s=ALL_SLURS, dn=DEHUMANISING),
+        _tpl(c, "filthy_everywhere", "[Filthy](hate,insult) {s.pl} everywhere you look.", s=ALL_SLURS),
+        _tpl(c, "group_threat", "{^g.pl} {thr}.", g=ALL_GROUPS, thr=GROUP_THREAT_PREDICATES),
+        _tpl(c, "ruined_neighbourhood", "Those {sw} {s.pl} ruined this neighbourhood.", sw=swears, s=ALL_SLURS),
+        _tpl(c, "dirty_one", "Shut up, you [dirty](hate,insult) {s.one}.", s=ALL_SLURS),
+        _tpl(c, "never_trust", "[Never trust](hate) {@s.one}.", s=ALL_SLURS),
+        _tpl(c, "always_will_be", "{^g.people} are {dn} and they always will be.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "go_back", "[Go back to your own country](hate), you {s.one}.", s=ALL_SLURS),
+        _tpl(c, "no_more", "No more {s.pl} in our {place}.", s=ALL_SLURS, place=places),
+    ] + _hand(c, (
+        "[Kikes](slur,insult) [should be gassed](hate,threat).",
+        "All Turks are [animals](hate,insult).",
+        "These [towelheads](slur,insult) are [vermin](hate,insult).",
+        "[Faggots](slur,insult) are a [disease](hate,insult).",
+        "Get these [fucking](profanity) [niggers](slur,insult) out of my neighbourhood.",
+        "[Trannies](slur,insult) are [freaks](hate,insult).",
+        "Every [retard](slur,insult) [should be locked up](hate).",
+        "[Spics](slur,insult) [breed like rats](hate,insult).",
+        "Roma are [thieves](hate,insult) and [parasites](hate,insult).",
+        "Women are [dumb](hate,insult) [whores](slur,insult,profanity) who [belong in the kitchen](hate).",
+        "[Muzzies](slur,insult) are [subhuman](hate,insult) [filth](hate,insult).",
+        "Kurds are [cockroaches](hate,insult) and [should be wiped out](hate,threat).",
+        "[Chinks](slur,insult) [eat dogs](hate) and [spread disease](hate).",
+        "Arabs are [savages](hate,insult), every single one.",
+        "[Dykes](slur,insult) are [disgusting](hate,insult).",
+        "Disabled people are [useless eaters](hate,insult).",
+    ))
+
+
+def _obfuscated_slur() -> list[Template]:
+    c = "obfuscated_slur"
+    return [
+        _tpl(c, "cant_stand", "I can't stand {o}.", stratum="slur", o=OBFUSCATED_SLURS),
+        _tpl(c, "get_out", "get these {o} out of here", stratum="slur", o=OBFUSCATED_SLURS),
+        _tpl(c, "thread_full_of", "Another thread full of {o}, great.", stratum="slur", o=OBFUSCATED_SLURS),
+        _tpl(c, "those_are", "those {o} are {dn}", stratum="slur", o=OBFUSCATED_SLURS, dn=DEHUMANISING),
+        _tpl(c, "gas_the", "[gas](hate,threat) the {o}", stratum="slur", o=OBFUSCATED_SLURS),
+        _tpl(c, "shut_up_you", "shut up you {o}", stratum="slur", o=OBFUSCATED_SLURS_ONE),
+        _tpl(c, "typical_behaviour", "lol typical {o} behaviour", stratum="slur", o=OBFUSCATED_SLURS_ONE),
+        _tpl(c, "group_are_obf", "{^g.pl} are {od}.", stratum="dehumanising", g=ALL_GROUPS,
+             od=OBFUSCATED_DEHUMANISING),
+        _tpl(c, "nothing_but", "{^g.pl} are nothing but {od}", stratum="dehumanising", g=ALL_GROUPS,
+             od=OBFUSCATED_DEHUMANISING),
+        _tpl(c, "concat_everywhere", "{oc} everywhere in this city", stratum="concatenated", oc=CONCATENATED),
+        _tpl(c, "nobody_wants", "nobody wants {oc} here", stratum="concatenated", oc=CONCATENATED),
+        _tpl(c, "concat_again", "ugh, {oc} again", stratum="concatenated", oc=CONCATENATED),
+    ] + _hand(c, (
+        "[k i k e s](slur,insult) [should be gassed](hate,threat)",
+        "[n1gg3rs](slur,insult) ruin everything",
+        "look at this [f.a.g](slur,insult)",
+        "[f*ggot](slur,insult) detected lol",
+        "typical [dirtyjews](hate,insult) [running everything](hate)",
+        "the [k\u0456\u200bkes](slur,insult) are at it again",
+        "my feed is full of [muzz\u200bies](slur,insult) today",
+        "[tr@nnies](slur,insult) are [mentally ill](hate)",
+        "[r3tards](slur,insult) [shouldn't be allowed to breed](hate)",
+        "[sp1cs](slur,insult) go home",
+        "those [t0welheads](slur,insult) again",
+        "[Amerikunts](slur,insult,profanity) think they run the world",
+        "stay away from the [chinkvirus](slur,insult) people",
+        "[c.o.o.n.s](slur,insult) everywhere",
+        "[gas](hate,threat) the [j00s](hate,insult)",
+        "[nigggggers](slur,insult) moved in down the street",
+        "what a [k\u200bi\u200bk\u200be](slur,insult)",
+        "[\uff46\uff41\uff47\uff53](slur,insult) out of my gym",
+    ))
+
+
+def _threat() -> list[Template]:
+    c = "threat"
+    triggers = ("come near my car", "talk to my sister", "show up at the match", "park in my spot",
+                "post my address")
+    return [
+        _tpl(c, "find_you", "I will find you and {t}.", NOT_GROUP_TARGETED, t=PERSONAL_THREATS),
+        _tpl(c, "say_again", "Say that again and I'll {t}.", NOT_GROUP_TARGETED, t=PERSONAL_THREATS),
+        _tpl(c, "know_where_you_live", "I know where you live. I'm going to {t}.", NOT_GROUP_TARGETED,
+             t=PERSONAL_THREATS),
+        _tpl(c, "one_more_comment", "{user} post one more comment and I swear I'll {t}.", NOT_GROUP_TARGETED,
+             user=USERS, t=PERSONAL_THREATS),
+        _tpl(c, "see_you_in_person", "If I ever see you in person I'm going to {t}.", NOT_GROUP_TARGETED,
+             t=PERSONAL_THREATS),
+        _tpl(c, "keep_talking", "Keep talking and I will {t}, I promise you.", NOT_GROUP_TARGETED,
+             t=PERSONAL_THREATS),
+        _tpl(c, "next_time", "Next time you {trigger}, I'll {t}.", NOT_GROUP_TARGETED, trigger=triggers,
+             t=PERSONAL_THREATS),
+        _tpl(c, "someone_should", "Someone should {v} all the {g.pl}.", GROUP_TARGETED, v=GROUP_THREAT_VERBS,
+             g=ALL_GROUPS),
+        _tpl(c, "group_predicate", "Honestly, {g.pl} {thr}.", GROUP_TARGETED, g=ALL_GROUPS,
+             thr=GROUP_THREAT_PREDICATES),
+        _tpl(c, "every_last_one", "I'd happily {v} every last one of those {g.pl}.", GROUP_TARGETED,
+             v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
+        _tpl(c, "time_to", "It's time to {v} the {g.pl} in this town.", GROUP_TARGETED, v=GROUP_THREAT_VERBS,
+             g=ALL_GROUPS),
+        _tpl(c, "before_they_take_over", "We need to {v} {g.pl} before they take over.", GROUP_TARGETED,
+             v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
+        _tpl(c, "slurs_down_the_road", "Somebody should {v} the {s.pl} down the road.",
+             {"hate": 1, "slur": 1}, v=GROUP_THREAT_VERBS, s=ALL_SLURS),
+    ] + _hand(c, (
+        "I will find you and [break your legs](threat).",
+        "Someone should [shoot](hate,threat) all the Kurds.",
+        "Say that to my face and I'll [knock your teeth out](threat).",
+        "I know where you live. [You're dead](threat).",
+        "[Hang](hate,threat) every last [kike](slur,insult).",
+        "If I see you at the match I'll [stab you](threat).",
+        "We should [burn down](hate,threat) the mosque with them inside.",
+        "Trans people [deserve a bullet](hate,threat).",
+        "I hope you [get hit by a bus](threat).",
+        "Keep posting and I'll make sure you [never walk again](threat).",
+        "[Line them up and shoot them](hate,threat), all the Arabs.",
+        "Every Roma camp [should be torched](hate,threat).",
+        "I'm going to [kill you](threat), mark my words.",
+        "Women like you [need a good beating](hate,threat).",
+        "Watch your back, [I'm coming for you](threat).",
+    ))
+
+
+def _pronoun_reference() -> list[Template]:
+    c = "pronoun_reference"
+    return [
+        _tpl(c, "moved_in_next_door", "{^g.pl} moved in next door. They {claim}.", g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "family_across_road", "A {g.adj} family bought the house across the road. They {claim}.",
+             g=PEOPLES, claim=HATE_CLAIMS),
+        _tpl(c, "company_hired", "My company hired more {g.people}. They {claim}.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "met_at_bar", "I met some {g.pl} at the bar last night. Honestly, they are {dn}.", g=ALL_GROUPS,
+             dn=DEHUMANISING),
+        _tpl(c, "near_your_kids", "Don't let {g.pl} near your kids. They {claim}.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "all_of_them", "{^g.pl}? They're {dn}, all of them.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "news_story", "Watch any news story about {g.people} and you'll see it: they {claim}.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "before_they_came", "This town was nice before the {g.pl} came. Now they {claim}.",
+             g=NEWCOMER_GROUPS, claim=HATE_CLAIMS),
+        _tpl(c, "article_about", "The article is about {g.people}. Let's be honest, they {claim}.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "in_my_class", "There are {g.pl} in my class now. They are so {adj}.", g=ALL_GROUPS,
+             adj=HATE_ADJECTIVES),
+        _tpl(c, "talking_again", "Talking about {g.pl} again? They {claim} and everyone knows it.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl(c, "them_and_their", "Have you noticed the {g.pl} at work? Every one of them is {adj}.",
+             g=ALL_GROUPS, adj=HATE_ADJECTIVES),
+    ] + _hand(c, (
+        "Muslims moved in next door. They [are all terrorists](hate).",
+        "A Jewish family bought the corner shop. They'll [cheat everyone](hate), just watch.",
+        "I work with two Mexicans. They're [lazy](hate) and [dirty](hate,insult).",
+        "Gay couples adopting? They [just want to groom kids](hate).",
+        "Have you seen the new Roma camp? They [steal anything that isn't nailed down](hate).",
+        "The refugees arrived last week. They are [animals](hate,insult).",
+        "Women in tech? They [can't code](hate) to save their lives.",
+        "Asians moved into our building and now it [stinks of their food](hate).",
+        "We have Kurds at work now. They [breed like rabbits](hate,insult).",
+        "Americans? They're [fat](hate,insult) and [stupid](hate,insult), the lot of them.",
+        "Arabs run the shop downstairs. You [can't trust them](hate), not one.",
+        "Trans people keep showing up at the gym. They're [perverts](hate,insult), all of them.",
+        "Russians were on the ferry. They [drink like animals](hate,insult).",
+        "The new teacher is Black. They'll [lower the standards](hate), you'll see.",
+    ))
+
+
+def _nationality_slurs_seed_groups() -> list[Template]:
+    c = "nationality_slurs_seed_groups"
+    gripes = ("politics", "music", "food", "accents", "flags", "whining")
+    foods = ("a kebab", "two kebabs", "a doner kebab", "a chicken kebab", "a turkey sandwich", "falafel",
+             "shawarma", "borscht", "a bagel", "baklava", "Turkish delight", "an American-style burger")
+    good = ("amazing", "delicious", "fine", "great", "a bit too salty")
+    culture = ("coffee", "literature", "music", "cuisine", "cinema", "poetry")
+    culture_good = ("great", "underrated", "wonderful", "fascinating", "beautiful")
+    relatives = ("grandmother", "cousin", "neighbour", "colleague", "roommate", "friend")
+    return [
+        _tpl(c, "ruin_every_thread", "{^s.pl} ruin every thread they post in.", s=SEED_SLURS),
+        _tpl(c, "nobody_asked", "Nobody asked the {s.pl} for their opinion.", s=SEED_SLURS),
+        _tpl(c, "go_back_home", "Go back home, you {s.one}.", s=SEED_SLURS),
+        _tpl(c, "are_dehumanised", "{^s.pl} are {dn}.", s=SEED_SLURS, dn=DEHUMANISING),
+        _tpl(c, "another_day", "Another day, another thread ruined by {s.pl}.", s=SEED_SLURS),
+        _tpl(c, "mad_again", "lol the {s.pl} are mad again", s=SEED_SLURS),
+        _tpl(c, "cant_stand_their", "Can't stand {s.pl} and their {gripe}.", s=SEED_SLURS, gripe=gripes),
+        _tpl(c, "imagine_being", "Imagine being {@s.one}.", s=SEED_SLURS),
+        _tpl(c, "tourists", "{^g.pl} make up a big share of the tourists here.", ALL_ZERO, g=SEED_GROUPS),
+        _tpl(c, "lunch", "I had {food} for lunch and it was {good}.", ALL_ZERO, food=foods, good=good),
+        _tpl(c, "turkey_dinner", "We're having turkey for {holiday} dinner.", ALL_ZERO,
+             holiday=("Thanksgiving", "Christmas", "Sunday", "New Year's", "birthday")),
+        _tpl(c, "culture", "{^g.adj} {culture} is {good}.", ALL_ZERO, g=SEED_GROUPS, culture=culture,
+             good=culture_good),
+        _tpl(c, "relative_visits", "My {g.adj} {rel} visits every summer.", ALL_ZERO, g=SEED_GROUPS,
+             rel=relatives),
+        _tpl(c, "fantasy_orcs", "The orcs in {fantasy} are terrifying.", ALL_ZERO,
+             fantasy=("Lord of the Rings", "the new game", "Warhammer", "the Hobbit films", "my D&D campaign")),
+        _tpl(c, "kebab_shop", "The kebab shop on {street} is open until {time}.", ALL_ZERO,
+             street=("Main Street", "the high street", "Station Road", "the corner"),
+             time=("midnight", "2am", "late", "eleven")),
+        _tpl(c, "voted", "Millions of {g.pl} voted in the election.", ALL_ZERO, g=SEED_GROUPS),
+        _tpl(c, "students", "The {g.adj} students in my class are {desc}.", ALL_ZERO, g=SEED_GROUPS,
+             desc=("really friendly", "hilarious", "super smart", "great at football")),
+    ] + _hand(c, (
+        "[Americunts](slur,insult,profanity) think they own the internet.",
+        "Bunch of [carpetriders](slur,insult) flooding the thread again.",
+        "The [kebabs](slur,insult) are out in force tonight.",
+        "[Ruskies](slur,insult) should stay in their frozen [shithole](hate,insult,profanity).",
+        "[Amerikkkans](slur,insult) exporting their wars again.",
+        "[Towelheads](slur,insult) [have no place in Europe](hate).",
+        "Look at these [sand niggers](slur,insult) celebrating.",
+        "Typical [kikes](slur,insult), always whining about history.",
+        "[Zionazis](slur,insult) everywhere in this thread.",
+        "The [vatniks](slur,insult) are out again with their propaganda.",
+        "[Turkroaches](slur,insult) should stay out of Germany.",
+        "Those [mountain Turks](slur,insult) [need to learn their place](hate).",
+    )) + _hand(c, (
+        "I had a kebab for lunch and it was amazing.",
+        "Americans are voting today.",
+        "Turks and Kurds played in the same football team.",
+        "The orcs in Lord of the Rings are terrifying.",
+        "We're having turkey for Thanksgiving dinner.",
+        "Russian literature changed my life.",
+        "Two kebabs and a lemonade, please.",
+        "Arab scholars preserved a lot of Greek philosophy.",
+        "Jewish delis in New York are legendary.",
+        "The Kurdish new year, Newroz, is celebrated in March.",
+    ), ALL_ZERO, start=13)
+
+
+def build_templates() -> list[Template]:
+    """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
+    builders = (
+        _counter_speech, _negated_hate, _neutral_group_mention, _profanity_not_hate, _insult_individual,
+        _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
+        _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
+        _nationality_slurs_seed_groups,
+    )
+    templates = [t for build in builders for t in build()]
+    assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
+    return templates
