@@ -1,0 +1,96 @@
+"""The one entry point for scoring: ``Scorer().score(["text", ...])``.
+
+onnxruntime + tokenizers + numpy; no torch. One ``Scorer`` holds one ONNX session and one
+tokenizer for its whole life: create it once and reuse it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from service.runtime.bundle import Manifest, ModelError, default_model_dir, read_manifest
+from service.runtime.engine import Engine
+from service.runtime.windows import load_tokenizer
+
+
+def _session(model_path: Path, threads: int | None):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads or os.cpu_count() or 1
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+class Scorer:
+    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, max_batch_windows: int = 64) -> None:
+        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        self.manifest: Manifest = read_manifest(self.model_dir)
+        try:
+            self.session = _session(self.model_dir / "model.onnx", threads)
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"{self.model_dir / 'model.onnx'}: onnxruntime cannot load it: {exc}") from exc
+        tokenizer = load_tokenizer(str(self.model_dir / "tokenizer.json"))
+        self.engine = Engine(
+            tokenizer,
+            self._forward,
+            self.manifest.span_labels,
+            self.manifest.max_length,
+            self.manifest.window_stride,
+            max_batch_windows,
+        )
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.manifest.labels
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        comment, tokens = self.session.run(["comment_logits", "token_logits"], {"input_ids": ids, "attention_mask": mask})
+        return comment, tokens
+
+    def thresholds_for(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        t = dict(self.manifest.thresholds)
+        for name, value in (overrides or {}).items():
+            if name not in t:
+                raise ValueError(f"thresholds.{name}: unknown label (expected one of {', '.join(self.labels)})")
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"thresholds.{name}: {value} is not between 0 and 1")
+            t[name] = float(value)
+        return t
+
+    def score(
+        self,
+        texts: Sequence[str],
+        thresholds: Mapping[str, float] | None = None,
+        spans: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Score comments; one result per text, in order."""
+        t = self.thresholds_for(thresholds)
+        comment_t = np.array([t[n] for n in self.labels])
+        span_t = [self.manifest.span_thresholds[n] for n in self.manifest.span_labels]
+        results = []
+        for pred in self.engine.predict(texts):
+            probs = pred.comment_probs
+            flags = probs >= comment_t
+            results.append(
+                {
+                    "scores": {n: round(float(p), 4) for n, p in zip(self.labels, probs)},
+                    "flags": {n: bool(f) for n, f in zip(self.labels, flags)},
+                    "flagged": bool(flags.any()),
+                    "spans": [h.to_dict() for h in self.engine.decode_spans(pred, span_t)] if spans else [],
+                    "model": self.version,
+                }
+            )
+        return results
+
+    def predict(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        return self.score([text], **kwargs)[0]

@@ -1,0 +1,90 @@
+"""Training verbs for the ``threadguard`` command, registered through an entry point.
+
+Heavy imports (torch, transformers, datasets) happen inside each command, so that
+``threadguard --help`` stays fast and the runtime CLI never pays for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+DEFAULT_DATA_DIR = Path("../shared/data")
+
+
+def register(app: typer.Typer, data_app: typer.Typer) -> None:
+    @data_app.command("stats")
+    def data_stats(
+        data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets."),
+        source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    ) -> None:
+        """Per source and split: comments, count per label, spans per span label."""
+        from training.data.catalog import load_sources, stats_table
+
+        records = load_sources(source, data_dir=data_dir)
+        typer.echo(stats_table(records))
+
+    @app.command("train")
+    def train_command(
+        config: Optional[Path] = typer.Option(None, "--config", help="YAML file with TrainConfig fields."),
+        base_model: Optional[str] = typer.Option(None, "--base-model", help="Local folder, 'all-MiniLM-L6-v2' or a hub id."),
+        dataset: Optional[list[str]] = typer.Option(None, "--dataset", help="Extra JSONL record file or hub id (repeatable)."),
+        data_dir: Optional[Path] = typer.Option(None, help="Folder holding the public data sets."),
+        out_dir: Optional[Path] = typer.Option(None, help="Run folder (checkpoints, log.jsonl)."),
+        max_steps: Optional[int] = typer.Option(None, help="Stop after this many steps."),
+        fresh: bool = typer.Option(False, "--fresh", help="Ignore last.pt and start over."),
+    ) -> None:
+        """Fine-tune the model; resumes from OUT_DIR/last.pt when it exists."""
+        from training.train import TrainConfig, train
+
+        overrides = {
+            "base_model": base_model,
+            "datasets": list(dataset) if dataset else None,
+            "data_dir": str(data_dir) if data_dir else None,
+            "out_dir": str(out_dir) if out_dir else None,
+            "max_steps": max_steps,
+        }
+        cfg = TrainConfig.from_file(config, **overrides) if config else TrainConfig(**{k: v for k, v in overrides.items() if v is not None})
+        best = train(cfg, resume=not fresh)
+        typer.echo(f"best checkpoint: {best}")
+
+    @app.command("export")
+    def export_command(
+        checkpoint: Path = typer.Argument(..., help="best.pt from a training run."),
+        out: Path = typer.Option(Path("models/threadguard-minilm"), help="Model directory to write."),
+        version: str = typer.Option(..., help="Version string recorded in the manifest."),
+        data_dir: Optional[Path] = typer.Option(None, help="Override the run's data folder (for calibration)."),
+    ) -> None:
+        """Calibrate thresholds, export to ONNX, quantise to int8, check parity, write the model directory."""
+        import json
+
+        from training.release import release
+
+        if not checkpoint.is_file():
+            raise SystemExit(f"threadguard: error: {checkpoint}: no such checkpoint")
+        result = release(checkpoint, out, version, data_dir=str(data_dir) if data_dir else None)
+        typer.echo(json.dumps(result, indent=2))
+
+    @app.command("eval")
+    def eval_command(
+        model: Optional[Path] = typer.Option(None, help="Model directory (default: the shipped model)."),
+        data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets."),
+        out: Optional[Path] = typer.Option(None, help="Write the JSON report here (default: MODEL/eval.json)."),
+        source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    ) -> None:
+        """Evaluate a model directory on every source's dev/test split, as the service would score."""
+        import json
+
+        from service.io import atomic_write_text
+        from service.runtime.bundle import default_model_dir
+        from training.release import evaluate_model
+        from training.report import render_table
+
+        model_dir = model or default_model_dir()
+        report = evaluate_model(model_dir, str(data_dir), list(source) if source else None)
+        target = out or Path(model_dir) / "eval.json"
+        atomic_write_text(target, json.dumps(report, indent=2) + "\n")
+        typer.echo(render_table(report))
+        typer.echo(f"written: {target}")

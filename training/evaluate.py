@@ -1,0 +1,142 @@
+"""Evaluation through the runtime's own engine, so the numbers are the service's numbers.
+
+- per source and split: per-label ROC-AUC, precision, recall, F1 at the calibrated thresholds;
+- SemEval-2021 Task 5 character F1 of the ``toxic`` span channel (``tsd`` test = tsd_trial);
+- per-behaviour accuracy on the held-out behaviour data;
+- threshold calibration on dev data (comment labels: best F1; span labels: best char F1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Sequence
+
+import numpy as np
+
+from service.runtime.engine import Engine, Prediction
+from service.schema import LABELS, SPAN_LABELS, Record
+from training.metrics import best_f1_threshold, char_f1, offsets_of, precision_recall_f1, roc_auc
+
+TOXIC_SPAN = SPAN_LABELS.index("toxic")
+
+
+def torch_forward(model) -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    import torch
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with torch.inference_mode():
+            c, t = model(torch.from_numpy(ids), torch.from_numpy(mask))
+        return c.numpy(), t.numpy()
+
+    return forward
+
+
+def torch_engine(model, tokenizer, max_length: int, stride: int) -> Engine:
+    return Engine(tokenizer, torch_forward(model), SPAN_LABELS, max_length, stride)
+
+
+def predict_records(engine: Engine, records: Sequence[Record], batch: int = 256) -> list[Prediction]:
+    out: list[Prediction] = []
+    for b in range(0, len(records), batch):
+        out += engine.predict([r.text for r in records[b : b + batch]])
+    return out
+
+
+def span_f1(engine: Engine, records: Sequence[Record], preds: Sequence[Prediction], threshold: float) -> float | None:
+    """Mean SemEval character F1 over records annotated with toxic spans."""
+    thresholds = [1.1] * len(SPAN_LABELS)
+    thresholds[TOXIC_SPAN] = threshold
+    scores = []
+    for r, p in zip(records, preds):
+        if "toxic" not in r.span_labels:
+            continue
+        gold = offsets_of((s.start, s.end) for s in r.spans)
+        hits = engine.decode_spans(p, thresholds)
+        scores.append(char_f1(offsets_of((h.start, h.end) for h in hits), gold))
+    return float(np.mean(scores)) if scores else None
+
+
+def label_metrics(records: Sequence[Record], preds: Sequence[Prediction], thresholds: Sequence[float]) -> dict:
+    out: dict[str, dict] = {}
+    for j, name in enumerate(LABELS):
+        rows = [(r.labels[name], p.comment_probs[j]) for r, p in zip(records, preds) if name in r.labels]
+        if not rows:
+            continue
+        y = np.array([a for a, _ in rows], bool)
+        s = np.array([b for _, b in rows], np.float64)
+        precision, recall, f1 = precision_recall_f1(y, s >= thresholds[j])
+        auc = roc_auc(y, s)
+        out[name] = {
+            "n": len(rows),
+            "positives": int(y.sum()),
+            "auc": None if auc is None else round(auc, 4),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+        }
+    return out
+
+
+def calibrate(engine: Engine, records: Sequence[Record], preds: Sequence[Prediction]) -> dict[str, dict[str, float]]:
+    """Per-label thresholds from dev data: best F1 for comments, best char F1 for spans."""
+    comment: dict[str, float] = {}
+    for j, name in enumerate(LABELS):
+        rows = [(r.labels[name], p.comment_probs[j]) for r, p in zip(records, preds) if name in r.labels]
+        y = np.array([a for a, _ in rows], bool)
+        s = np.array([b for _, b in rows], np.float64)
+        comment[name] = best_f1_threshold(y, s) if len(rows) >= 20 and y.sum() >= 5 else 0.5
+    spans: dict[str, float] = {}
+    best_t, best = 0.5, -1.0
+    for t in np.arange(0.2, 0.81, 0.05):
+        f = span_f1(engine, records, preds, float(t))
+        if f is not None and f > best:
+            best, best_t = f, round(float(t), 2)
+    for name in SPAN_LABELS:
+        # Only the toxic channel has enough gold to tune on; the others share its threshold.
+        spans[name] = best_t
+    return {"comment": comment, "span": spans}
+
+
+def behaviour_accuracy(records: Sequence[Record], preds: Sequence[Prediction], thresholds: Sequence[float]) -> dict:
+    """A behaviour example is right when the flagged/not-flagged call on hate and toxic matches gold."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    key = [LABELS.index("hate"), LABELS.index("toxic")]
+    for r, p in zip(records, preds):
+        gold = [r.labels.get("hate", 0), r.labels.get("toxic", 0)]
+        got = [int(p.comment_probs[j] >= thresholds[j]) for j in key]
+        t = tally[r.meta.get("behaviour", "?")]
+        t[0] += int(gold == got)
+        t[1] += 1
+    return {b: {"n": n, "accuracy": round(ok / n, 4)} for b, (ok, n) in sorted(tally.items())}
+
+
+def dev_score(model, tokenizer, dev_records: Sequence[Record], cfg) -> tuple[float, dict]:
+    """The number training keeps its best checkpoint by: mean of toxic AUC, hate AUC and span F1."""
+    engine = torch_engine(model, tokenizer, cfg.max_length, cfg.stride)
+    preds = predict_records(engine, dev_records)
+    metrics = label_metrics(dev_records, preds, [0.5] * len(LABELS))
+    auc_toxic = (metrics.get("toxic") or {}).get("auc") or 0.0
+    auc_hate = (metrics.get("hate") or {}).get("auc") or 0.0
+    f = span_f1(engine, dev_records, preds, 0.5) or 0.0
+    score = (auc_toxic + auc_hate + f) / 3
+    return score, {"auc_toxic": auc_toxic, "auc_hate": auc_hate, "span_f1": round(f, 4)}
+
+
+def full_report(engine: Engine, records: Sequence[Record], thresholds: dict[str, dict[str, float]]) -> dict:
+    """Metrics on every source's dev and test split, the SemEval span F1, and the behaviour table."""
+    comment_t = [thresholds["comment"][n] for n in LABELS]
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for r in records:
+        if r.split in ("dev", "test"):
+            groups[(r.source, r.split)].append(r)
+    report: dict = {"sources": {}}
+    for (source, split), rs in sorted(groups.items()):
+        preds = predict_records(engine, rs)
+        entry = {"n": len(rs), "labels": label_metrics(rs, preds, comment_t)}
+        f = span_f1(engine, rs, preds, thresholds["span"]["toxic"])
+        if f is not None:
+            entry["span_char_f1"] = round(f, 4)
+        if source == "behaviour":
+            entry["behaviours"] = behaviour_accuracy(rs, preds, comment_t)
+        report["sources"][f"{source}/{split}"] = entry
+    return report

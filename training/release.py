@@ -1,0 +1,108 @@
+"""From a trained checkpoint to a verified model directory, and its evaluation.
+
+``release``: calibrate thresholds on dev data (torch), export ONNX, fuse, quantise to int8,
+check parity (fp32 ONNX vs torch, int8 vs fp32 flags), write the model directory.
+``evaluate_model``: the full report through the shipped ONNX model, as served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.runtime.scorer import Scorer
+from service.runtime.windows import load_tokenizer, pad_windows
+from service.schema import LABELS, Record
+from training.evaluate import calibrate, full_report, predict_records, torch_engine
+from training.export import base_manifest, export_onnx, load_checkpoint, optimise, quantise, torch_vs_onnx, write_model_dir
+from training.model import tokenizer_file
+from training.train import TrainConfig, load_records
+
+
+def data_fingerprint(data_dir: str, sources: list[str]) -> dict[str, Any]:
+    """sha256 of every file of each public source used, so a model names its data exactly."""
+    out: dict[str, Any] = {}
+    root = Path(data_dir)
+    folders = {"tsd": "toxic_spans", "tsd_full": "toxic_spans/full", "davidson": "davidson2017", "mlma": "mlma",
+               "stormfront": "stormfront", "implicit_hate": "implicit_hate", "toxigen": "toxigen_prompts",
+               "counterspeech": "counterspeech_reddit"}
+    for s in sources:
+        folder = root / folders.get(s, s)
+        if folder.is_dir():
+            out[s] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file() and p.suffix in (".csv", ".tsv", ".json")}
+    return out
+
+
+def flag_agreement(a: Scorer, b: Scorer, texts: list[str]) -> float:
+    """Share of (comment, label) flag decisions on which two models agree."""
+    ra, rb = a.score(texts, spans=False), b.score(texts, spans=False)
+    same = sum(x["flags"][n] == y["flags"][n] for x, y in zip(ra, rb) for n in LABELS)
+    return same / (len(texts) * len(LABELS))
+
+
+def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str = "threadguard-minilm",
+            data_dir: str | None = None, parity_comments: int = 1000) -> dict[str, Any]:
+    model, cfg_dict, state = load_checkpoint(checkpoint)
+    cfg = TrainConfig(**{**cfg_dict, **({"data_dir": data_dir} if data_dir else {})})
+    tok_path = tokenizer_file(cfg.base_model)
+    tokenizer = load_tokenizer(tok_path)
+    records = load_records(cfg)
+    # Tiny runs (tests) may have no dev split: then calibrate on what there is.
+    dev = [r for r in records if r.split == "dev"] or records
+    rng = random.Random(0)
+    calib = rng.sample(dev, min(len(dev), 6000))
+    engine = torch_engine(model, tokenizer, cfg.max_length, cfg.stride)
+    preds = predict_records(engine, calib)
+    thresholds = calibrate(engine, calib, preds)
+
+    manifest = base_manifest(cfg_dict, thresholds, name, version)
+    manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
+    manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        export_onnx(model, tmp / "fp32.onnx")
+        hidden = model.encoder.config.hidden_size
+        heads = model.encoder.config.num_attention_heads
+        fused = tmp / "fused.onnx"
+        src = fused if optimise(tmp / "fp32.onnx", fused, hidden, heads) else tmp / "fp32.onnx"
+        quantise(src, tmp / "int8.onnx")
+
+        sample = [r.text for r in calib[:64]]
+        enc = engine.encode(sample)
+        ids, mask = pad_windows([w for e in enc for w in e.windows][:64])
+        parity = {"fp32_onnx_vs_torch_max_abs": torch_vs_onnx(model, tmp / "fp32.onnx", ids, mask)}
+        if src == fused:
+            parity["fused_onnx_vs_torch_max_abs"] = torch_vs_onnx(model, fused, ids, mask)
+
+        fp32_dir = write_model_dir(tmp / "fp32_model", src, tok_path, {**manifest, "quantisation": "none"})
+        out = write_model_dir(Path(out_dir), tmp / "int8.onnx", tok_path, {**manifest, "quantisation": "int8-dynamic", "parity": parity})
+        agreement = flag_agreement(Scorer(fp32_dir), Scorer(out), [r.text for r in dev[:parity_comments]])
+        parity["int8_vs_fp32_flag_agreement"] = round(agreement, 4)
+    # Record the parity figures in the shipped manifest (rehashing nothing: model files are unchanged).
+    mpath = Path(out) / "manifest.json"
+    m = json.loads(mpath.read_text())
+    m["parity"] = parity
+    from service.io import atomic_write_text
+
+    atomic_write_text(mpath, json.dumps(m, indent=2, ensure_ascii=False) + "\n")
+    return {"thresholds": thresholds, "parity": parity, "model_dir": str(out)}
+
+
+def evaluate_model(model_dir: str | Path, data_dir: str, sources: list[str] | None = None) -> dict[str, Any]:
+    scorer = Scorer(model_dir)
+    cfg = TrainConfig(data_dir=data_dir)
+    if sources:
+        cfg.mix = {s: 1.0 for s in sources}
+    records = load_records(cfg)
+    thresholds = {"comment": scorer.manifest.thresholds, "span": scorer.manifest.span_thresholds}
+    report = full_report(scorer.engine, records, thresholds)
+    report["model"] = {"name": scorer.manifest.name, "version": scorer.version}
+    report["thresholds"] = thresholds
+    return report

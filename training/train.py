@@ -1,0 +1,287 @@
+"""Fine-tune the encoder and both heads. Read top to bottom: config, data, loop.
+
+Resumable: ``last.pt`` holds model, optimiser, schedule and step; the batch order is a pure
+function of the seed, so a resumed run skips the batches it already did and continues
+exactly where it stopped. ``best.pt`` is the checkpoint with the best dev score so far.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from service.runtime.windows import load_tokenizer
+from service.schema import LABELS, SPAN_LABELS, Record
+from training.features import Example, build_examples
+from training.model import build_model, tokenizer_file
+
+
+@dataclass
+class TrainConfig:
+    base_model: str = "all-MiniLM-L6-v2"  # packaged MiniLM, a local folder, or a hub id
+    data_dir: str = "../shared/data"
+    # Per source: a fraction < 1 samples that share of its training records, > 1 repeats them.
+    mix: dict[str, float] = field(
+        default_factory=lambda: {
+            "tsd": 1.0,
+            "tsd_full": 1.0,
+            "davidson": 0.35,
+            "mlma": 1.0,
+            "stormfront": 1.0,
+            "implicit_hate": 0.5,
+            "toxigen": 2.0,
+            "counterspeech": 0.6,
+            "behaviour": 3.0,
+            "seeds": 5.0,
+        }
+    )
+    datasets: list[str] = field(default_factory=list)  # extra JSONL record files or hub ids, weight 1
+    limit_per_source: int = 0  # >0: tiny runs for tests
+    out_dir: str = "runs/main"
+    max_length: int = 128
+    stride: int = 96
+    batch_size: int = 32
+    epochs: float = 1.0
+    max_steps: int = 0  # >0 overrides epochs
+    lr: float = 8e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    span_loss_weight: float = 1.0
+    token_pos_weight: float = 3.0
+    weak_weight: float = 0.3
+    eval_every: int = 400
+    eval_max: int = 2500
+    seed: int = 0
+    threads: int = 2
+
+    @classmethod
+    def from_file(cls, path: str | Path, **overrides) -> "TrainConfig":
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text()) or {}
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**data)
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_records(cfg: TrainConfig) -> list[Record]:
+    from training.data.catalog import load_sources
+    from training.data.behaviour import load_behaviour
+    from training.data.extra import load_extra, load_seed_labels
+
+    public = [s for s in cfg.mix if s not in ("behaviour", "seeds")]
+    records = load_sources(public, data_dir=cfg.data_dir, limit=cfg.limit_per_source or None) if public else []
+    if "behaviour" in cfg.mix:
+        records += load_behaviour()
+    if "seeds" in cfg.mix:
+        records += load_seed_labels()
+    for spec in cfg.datasets:
+        records += load_extra(spec)
+    return records
+
+
+def training_mix(records: list[Record], cfg: TrainConfig, rng: random.Random) -> list[Record]:
+    by_source: dict[str, list[Record]] = {}
+    for r in records:
+        if r.split == "train":
+            by_source.setdefault(r.source, []).append(r)
+    chosen: list[Record] = []
+    for source, rs in sorted(by_source.items()):
+        w = cfg.mix.get(source, 1.0)
+        whole, frac = int(w), w - int(w)
+        chosen += rs * whole
+        if frac > 0:
+            chosen += rng.sample(rs, round(len(rs) * frac))
+    return chosen
+
+
+def make_batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffle, then sort within chunks of 50 batches by length: little padding, still random."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches: list[list[int]] = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda i: len(examples[i].input_ids))
+        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(examples: list[Example]) -> dict[str, torch.Tensor]:
+    width = max(len(e.input_ids) for e in examples)
+    n = len(examples)
+    ids = np.zeros((n, width), np.int64)
+    mask = np.zeros((n, width), np.int64)
+    tok_t = np.zeros((n, width, len(SPAN_LABELS)), np.float32)
+    for i, e in enumerate(examples):
+        ids[i, : len(e.input_ids)] = e.input_ids
+        mask[i, : len(e.input_ids)] = 1
+        tok_t[i, : len(e.input_ids)] = e.token_target
+    # [CLS] and [SEP] carry no span target.
+    tok_mask = mask.astype(np.float32).copy()
+    tok_mask[:, 0] = 0
+    for i, e in enumerate(examples):
+        tok_mask[i, len(e.input_ids) - 1] = 0
+    return {
+        "input_ids": torch.from_numpy(ids),
+        "attention_mask": torch.from_numpy(mask),
+        "comment_target": torch.from_numpy(np.stack([e.comment_target for e in examples])),
+        "comment_weight": torch.from_numpy(np.stack([e.comment_weight for e in examples])),
+        "token_target": torch.from_numpy(tok_t),
+        "token_weight": torch.from_numpy(np.stack([e.token_weight for e in examples]))[:, None, :]
+        * torch.from_numpy(tok_mask)[:, :, None],
+    }
+
+
+def loss_fn(model, batch: dict[str, torch.Tensor], cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
+    c_logits, t_logits = model(batch["input_ids"], batch["attention_mask"])
+    cw = batch["comment_weight"]
+    c_loss = F.binary_cross_entropy_with_logits(c_logits, batch["comment_target"], weight=cw, reduction="sum")
+    c_loss = c_loss / cw.sum().clamp(min=1.0)
+    tw = batch["token_weight"]
+    pos_weight = torch.full((len(SPAN_LABELS),), cfg.token_pos_weight)
+    t_loss = F.binary_cross_entropy_with_logits(
+        t_logits, batch["token_target"], weight=tw, pos_weight=pos_weight, reduction="sum"
+    )
+    t_loss = t_loss / tw.sum().clamp(min=1.0)
+    loss = c_loss + cfg.span_loss_weight * t_loss
+    return loss, {"comment": float(c_loss.detach()), "span": float(t_loss.detach())}
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def save_atomic(obj, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def log(out: Path, **fields) -> None:
+    fields["time"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with open(out / "log.jsonl", "a") as f:
+        f.write(json.dumps(fields) + "\n")
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def train(cfg: TrainConfig, resume: bool = True) -> Path:
+    from training.evaluate import dev_score
+
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
+
+    tok_path = tokenizer_file(cfg.base_model)
+    tokenizer = load_tokenizer(tok_path)
+    records = load_records(cfg)
+    rng = random.Random(cfg.seed)
+    train_records = training_mix(records, cfg, rng)
+    dev_records = [r for r in records if r.split == "dev"]
+    rng_dev = random.Random(cfg.seed + 1)
+    if len(dev_records) > cfg.eval_max:
+        dev_records = rng_dev.sample(dev_records, cfg.eval_max)
+    examples = build_examples(train_records, tokenizer, cfg.max_length, cfg.stride, cfg.weak_weight)
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total_steps = cfg.max_steps or max(1, int(steps_per_epoch * cfg.epochs))
+    print(
+        f"train: {len(train_records)} comments, {len(examples)} windows, {total_steps} steps; dev: {len(dev_records)} comments",
+        file=sys.stderr,
+    )
+
+    model = build_model(cfg.base_model, len(LABELS), len(SPAN_LABELS))
+    heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [{"params": encoder, "lr": cfg.lr}, {"params": heads, "lr": cfg.head_lr}], weight_decay=cfg.weight_decay
+    )
+    warmup = max(1, int(total_steps * cfg.warmup))
+
+    def lr_factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total_steps - warmup))))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+
+    step, best = 0, -1.0
+    last = out / "last.pt"
+    if resume and last.exists():
+        state = torch.load(last, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, best = state["step"], state["best"]
+        print(f"resumed at step {step} (best dev score {best:.4f})", file=sys.stderr)
+
+    # The whole schedule of batches, epoch after epoch, depends only on the seed.
+    schedule: list[list[int]] = []
+    epoch_rng = random.Random(cfg.seed + 2)
+    while len(schedule) < total_steps:
+        schedule += make_batches(examples, cfg.batch_size, epoch_rng)
+    schedule = schedule[:total_steps]
+
+    def evaluate_and_checkpoint() -> None:
+        nonlocal best
+        model.eval()
+        score, details = dev_score(model, tokenizer, dev_records, cfg)
+        model.train()
+        improved = score > best
+        if improved:
+            best = score
+            save_atomic({"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}, out / "best.pt")
+        save_atomic(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "step": step,
+                "best": best,
+            },
+            last,
+        )
+        log(out, step=step, event="eval", score=score, best=best, improved=improved, **details)
+        tqdm.write(f"step {step}: dev score {score:.4f} (best {best:.4f}) {json.dumps(details)}")
+
+    model.train()
+    bar = tqdm(total=total_steps, initial=step, desc="train", unit="step", dynamic_ncols=True, mininterval=5)
+    started, seen = time.time(), 0
+    while step < total_steps:
+        batch = collate([examples[i] for i in schedule[step]])
+        loss, parts = loss_fn(model, batch, cfg)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        seen += len(schedule[step - 1])
+        bar.update(1)
+        bar.set_postfix(loss=f"{float(loss):.4f}", c=f"{parts['comment']:.3f}", s=f"{parts['span']:.3f}")
+        if step % 50 == 0:
+            log(out, step=step, event="train", loss=float(loss), windows_per_s=round(seen / (time.time() - started), 2), **parts)
+        if step % cfg.eval_every == 0 or step == total_steps:
+            evaluate_and_checkpoint()
+    bar.close()
+    return out / "best.pt"
