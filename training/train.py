@@ -184,7 +184,8 @@ def log(out: Path, **fields) -> None:
 # ---------------------------------------------------------------- the loop
 
 
-def train(cfg: TrainConfig, resume: bool = True) -> Path:
+def train(cfg: TrainConfig, resume: bool = True, stop_at: int | None = None) -> Path:
+    """Train to ``cfg``'s end; ``stop_at`` stops early after that step's checkpoint, as a kill would."""
     from training.evaluate import dev_score
 
     torch.set_num_threads(cfg.threads)
@@ -233,6 +234,8 @@ def train(cfg: TrainConfig, resume: bool = True) -> Path:
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, best = state["step"], state["best"]
+        if "torch_rng" in state:
+            torch.set_rng_state(state["torch_rng"])
         print(f"resumed at step {step} (best dev score {best:.4f})", file=sys.stderr)
 
     # The whole schedule of batches, epoch after epoch, depends only on the seed.
@@ -258,6 +261,7 @@ def train(cfg: TrainConfig, resume: bool = True) -> Path:
                 "scheduler": scheduler.state_dict(),
                 "step": step,
                 "best": best,
+                "torch_rng": torch.get_rng_state(),  # dropout masks continue as if never stopped
             },
             last,
         )
@@ -283,5 +287,7 @@ def train(cfg: TrainConfig, resume: bool = True) -> Path:
             log(out, step=step, event="train", loss=float(loss), windows_per_s=round(seen / (time.time() - started), 2), **parts)
         if step % cfg.eval_every == 0 or step == total_steps:
             evaluate_and_checkpoint()
+            if stop_at is not None and step >= stop_at:
+                break
     bar.close()
     return out / "best.pt"

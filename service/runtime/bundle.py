@@ -65,7 +65,12 @@ class Manifest:
 
 
 def default_model_dir() -> Path:
-    return Path(os.environ.get("THREADGUARD_MODEL_DIR", DEFAULT_MODEL_DIR))
+    """$THREADGUARD_MODEL_DIR, else the model shipped beside the package, else ./models/threadguard-minilm."""
+    if os.environ.get("THREADGUARD_MODEL_DIR"):
+        return Path(os.environ["THREADGUARD_MODEL_DIR"])
+    if (DEFAULT_MODEL_DIR / MANIFEST).is_file():
+        return DEFAULT_MODEL_DIR
+    return Path.cwd() / "models" / DEFAULT_MODEL_DIR.name
 
 
 def read_manifest(model_dir: str | Path) -> Manifest:
@@ -83,9 +88,10 @@ def read_manifest(model_dir: str | Path) -> Manifest:
     manifest = Manifest.from_dict(data)
     hashes = data.get("files") or {}
     for name in REQUIRED_FILES:
-        f = model_dir / name
-        if not f.is_file():
+        if not (model_dir / name).is_file():
             raise ModelError(f"{model_dir}: {name} is missing")
+    for name in REQUIRED_FILES:
+        f = model_dir / name
         expected = hashes.get(name)
         if not expected:
             raise ModelError(f"{path}: no sha256 recorded for {name}")

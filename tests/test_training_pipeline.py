@@ -1,0 +1,144 @@
+"""Train a tiny model for a few steps, interrupt and resume it, export it, and serve it from ONNX.
+
+Slow-ish (about two minutes on two cores), so one module-scoped run feeds every test here.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from service.runtime.bundle import ModelError, read_manifest  # noqa: E402
+from service.runtime.scorer import Scorer  # noqa: E402
+from service.schema import LABELS  # noqa: E402
+from training.train import TrainConfig, train  # noqa: E402
+
+DATA_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+def tiny_config(out_dir: Path) -> TrainConfig:
+    return TrainConfig(
+        data_dir=str(DATA_DIR),
+        mix={"tsd": 1.0, "davidson": 1.0, "behaviour": 1.0},
+        limit_per_source=40,
+        out_dir=str(out_dir),
+        max_steps=4,
+        batch_size=8,
+        eval_every=2,
+        eval_max=40,
+        threads=1,
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    straight = tiny_config(root / "straight")
+    train(straight, resume=False)
+    interrupted = tiny_config(root / "interrupted")
+    train(interrupted, resume=False, stop_at=2)
+    stopped_at = torch.load(Path(interrupted.out_dir) / "last.pt", weights_only=False)["step"]
+    train(interrupted, resume=True)
+    return root, stopped_at
+
+
+def test_resumed_run_equals_uninterrupted_run(runs):
+    root, stopped_at = runs
+    assert stopped_at == 2
+    a = torch.load(root / "straight" / "last.pt", weights_only=False)
+    b = torch.load(root / "interrupted" / "last.pt", weights_only=False)
+    assert a["step"] == b["step"] == 4
+    for name, tensor in a["model"].items():
+        assert torch.allclose(tensor, b["model"][name], atol=1e-5), name
+    log = [json.loads(line) for line in (root / "interrupted" / "log.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in log if e["event"] == "eval"] == [2, 4]  # no step done twice
+
+
+@pytest.fixture(scope="module")
+def exported(runs, tmp_path_factory):
+    from training.release import release
+
+    root, _ = runs
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    result = release(root / "straight" / "best.pt", out, version="test-1", parity_comments=100)
+    return out, result
+
+
+def test_export_parity_and_manifest(exported):
+    out, result = exported
+    assert result["parity"]["fp32_onnx_vs_torch_max_abs"] < 1e-3
+    assert 0.0 <= result["parity"]["int8_vs_fp32_flag_agreement"] <= 1.0
+    m = read_manifest(out)
+    assert m.version == "test-1" and m.labels == LABELS
+    raw = json.loads((out / "manifest.json").read_text())
+    for key in ("name", "created", "thresholds", "max_length", "window_stride", "normaliser_version", "base_model", "files", "datasets"):
+        assert key in raw, key
+    assert set(raw["files"]) == {"model.onnx", "tokenizer.json"}
+
+
+def test_runtime_refuses_tampered_model(exported, tmp_path):
+    out, _ = exported
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    with open(copy / "model.onnx", "ab") as f:
+        f.write(b"\0")
+    with pytest.raises(ModelError, match="does not match the manifest"):
+        Scorer(copy)
+    (copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelError, match="tokenizer.json is missing"):
+        Scorer(copy)
+
+
+def test_scorer_contract_and_span_offsets(exported):
+    out, _ = exported
+    scorer = Scorer(out, threads=1)
+    texts = ["you are an idiot", "", "ok " * 400 + "you filthy k\u200bi\u200bk\u200be", "Ｆｕｌｌ ｗｉｄｔｈ shit"]
+    # Force every span channel on, so offsets are exercised whatever the tiny model learned.
+    scorer.manifest.span_thresholds.update({k: 0.0 for k in scorer.manifest.span_thresholds})
+    results = scorer.score(texts)
+    assert len(results) == len(texts)
+    for text, r in zip(texts, results):
+        assert set(r["scores"]) == set(LABELS) == set(r["flags"])
+        assert r["flagged"] == any(r["flags"].values())
+        assert r["model"] == "test-1"
+        for s in r["spans"]:
+            assert text[s["start"] : s["end"]] == s["text"] and s["text"].strip() == s["text"] != ""
+    assert results[1]["spans"] == []
+    long_spans = results[2]["spans"]
+    assert max(s["end"] for s in long_spans) == len(texts[2])  # tokens past the first window are decoded
+    # Thresholds per call: 0 flags everything, 1 flags nothing.
+    assert scorer.score(["hello"], thresholds={n: 0.0 for n in LABELS})[0]["flagged"]
+    assert not scorer.score(["hello"], thresholds={n: 1.0 for n in LABELS})[0]["flagged"]
+    with pytest.raises(ValueError, match="thresholds.racism"):
+        scorer.score(["x"], thresholds={"racism": 0.5})
+    # Dynamic int8 takes activation scales per batch, so neighbours move a score a little
+    # (documented in the model card); padding itself must not.
+    alone = scorer.score([texts[0]])[0]["scores"]
+    assert all(abs(alone[n] - results[0]["scores"][n]) < 0.05 for n in LABELS)
+
+
+def test_score_cli_contract(exported, tmp_path):
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    out, _ = exported
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "hello there"}\nplain text line\n\n{"id": "b", "text": 5}\n{broken\n', encoding="utf-8")
+    res = CliRunner().invoke(app, ["score", str(src), "--model", str(out), "--no-spans"])
+    lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in lines] == ["a", 2, "b", 5]
+    assert "scores" in lines[0] and "scores" in lines[1]
+    assert "text' must be a string" in lines[2]["error"] and "invalid JSON" in lines[3]["error"]
+    assert res.exit_code == 1
+    ok = tmp_path / "ok.jsonl"
+    ok.write_text('{"id": 1, "text": "fine"}\n')
+    target = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(app, ["score", str(ok), "--model", str(out), "-o", str(target)])
+    assert res.exit_code == 0 and json.loads(target.read_text())["id"] == 1
+    res = CliRunner().invoke(app, ["score", str(ok), "--model", str(tmp_path)])
+    assert res.exit_code == 2 and "not a Threadguard model directory" in res.output
