@@ -80,11 +80,14 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         from service.io import atomic_write_text
         from service.runtime.bundle import default_model_dir
         from training.release import evaluate_model
-        from training.report import render_table
+        from training.report import render_table, update_model_card
 
         model_dir = model or default_model_dir()
         report = evaluate_model(model_dir, str(data_dir), list(source) if source else None)
         target = out or Path(model_dir) / "eval.json"
         atomic_write_text(target, json.dumps(report, indent=2) + "\n")
+        card = Path(model_dir) / "MODEL_CARD.md"
+        if card.is_file():
+            atomic_write_text(card, update_model_card(card.read_text(encoding="utf-8"), report))
         typer.echo(render_table(report))
         typer.echo(f"written: {target}")

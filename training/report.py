@@ -35,3 +35,16 @@ def render_table(report: dict[str, Any]) -> str:
     if cited:
         lines += ["", "Published baselines:"] + cited
     return "\n".join(lines)
+
+
+BEGIN, END = "<!-- eval:begin -->", "<!-- eval:end -->"
+
+
+def update_model_card(card_text: str, report: dict[str, Any]) -> str:
+    """Replace the table between the eval markers (appending the markers when absent)."""
+    block = f"{BEGIN}\n{render_table(report)}\n{END}"
+    if BEGIN in card_text and END in card_text:
+        head, rest = card_text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        return head + block + tail
+    return card_text.rstrip() + "\n\n## Evaluation\n\n" + block + "\n"
