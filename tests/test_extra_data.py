@@ -1,0 +1,43 @@
+"""--dataset takes a JSONL record file or a data set id for datasets.load_dataset (a hub id, or
+here a local folder, which goes through the same call)."""
+
+import json
+
+from service.schema import Record, Span, write_records
+from training.data.extra import load_extra, load_seed_labels
+from training.model import resolve_base_model
+
+
+def records() -> list[Record]:
+    return [
+        Record("mine", "train", "1", "those kebabs again", {"hate": 1, "slur": 1}, [Span(6, 12, "slur")], ["slur"]),
+        Record("mine", "train", "2", "nice weather", {"toxic": 0}),
+    ]
+
+
+def test_jsonl_file(tmp_path):
+    path = tmp_path / "extra.jsonl"
+    write_records(path, records())
+    got = load_extra(str(path))
+    assert [r.to_dict() for r in got] == [r.to_dict() for r in records()]
+
+
+def test_dataset_folder_through_load_dataset(tmp_path):
+    folder = tmp_path / "hub_like"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text("".join(json.dumps(r.to_dict()) + "\n" for r in records()))
+    got = load_extra(str(folder))
+    assert [r.text for r in got] == ["those kebabs again", "nice weather"]
+    # Arrow fills absent labels with null; they must stay absent, not become 0.
+    assert got[1].labels == {"toxic": 0}
+    assert got[0].text[got[0].spans[0].start : got[0].spans[0].end] == "kebabs"
+
+
+def test_missing_seed_labels_give_no_records(tmp_path):
+    assert load_seed_labels(tmp_path / "labels.jsonl") == []
+
+
+def test_base_model_resolution(tmp_path):
+    assert resolve_base_model(str(tmp_path)) == str(tmp_path)
+    assert resolve_base_model("all-MiniLM-L6-v2").endswith("model")
+    assert resolve_base_model("bert-base-uncased") == "bert-base-uncased"  # a hub id passes through
