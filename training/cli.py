@@ -91,3 +91,38 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
             atomic_write_text(card, update_model_card(card.read_text(encoding="utf-8"), report))
         typer.echo(render_table(report))
         typer.echo(f"written: {target}")
+
+    @app.command("retrain")
+    def retrain_command(
+        labels_db: str = typer.Option(None, "--db", envvar="THREADGUARD_LABELS_DB", help="Label store URL (default sqlite:///labels.db)."),
+        registry: Optional[Path] = typer.Option(None, help="Model registry folder (default: models/registry)."),
+        current: Optional[Path] = typer.Option(None, help="Model to start from (default: the active model)."),
+        data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets (replay and dev)."),
+        replay: int = typer.Option(3000, help="Base training comments replayed beside the new labels."),
+        tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric."),
+        max_steps: int = typer.Option(0, help="Training steps (0: one pass over the mix)."),
+        version: str = typer.Option("", help="Version of the candidate (default: a timestamp)."),
+    ) -> None:
+        """Fine-tune on the label store's labels plus replayed base data; promote only if the gate passes."""
+        import json
+
+        from service.runtime.bundle import ModelError
+        from training.retrain import RetrainConfig, retrain
+
+        cfg = RetrainConfig(
+            labels_db=labels_db or "sqlite:///labels.db",
+            registry=str(registry) if registry else "",
+            current=str(current) if current else "",
+            data_dir=str(data_dir),
+            replay=replay,
+            tolerance=tolerance,
+            max_steps=max_steps,
+            version=version,
+        )
+        try:
+            report = retrain(cfg)
+        except (ModelError, ValueError) as exc:
+            typer.echo(f"threadguard: error: {exc}", err=True)
+            raise typer.Exit(2)
+        typer.echo(json.dumps({k: report[k] for k in ("version", "promoted", "reasons")}, indent=2))
+        raise typer.Exit(0 if report["promoted"] else 3)

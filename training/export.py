@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from service.runtime.bundle import MANIFEST, sha256_file
+
+CHECKPOINT = "checkpoint.pt"
 from service.runtime.normalise import NORMALISER_VERSION
 from service.schema import LABELS, SPAN_LABELS
 
@@ -28,7 +30,7 @@ def load_checkpoint(path: str | Path):
     state = torch.load(path, weights_only=False, map_location="cpu")
     cfg = state["config"]
     model = build_model(cfg["base_model"], len(LABELS), len(SPAN_LABELS), pretrained=False)
-    model.load_state_dict(state["model"])
+    model.load_state_dict({k: v.float() for k, v in state["model"].items()})
     model.eval()
     return model, cfg, state
 
@@ -88,6 +90,7 @@ def write_model_dir(
     onnx_file: Path,
     tokenizer_json: str,
     manifest: dict[str, Any],
+    checkpoint: Path | None = None,
 ) -> Path:
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -95,10 +98,14 @@ def write_model_dir(
     try:
         shutil.copyfile(onnx_file, staging / "model.onnx")
         shutil.copyfile(tokenizer_json, staging / "tokenizer.json")
+        names = ["model.onnx", "tokenizer.json"]
+        if checkpoint is not None:  # torch weights to fine-tune from when retraining; not needed to serve
+            shutil.copyfile(checkpoint, staging / CHECKPOINT)
+            names.append(CHECKPOINT)
         manifest = dict(manifest)
-        manifest["files"] = {n: sha256_file(staging / n) for n in ("model.onnx", "tokenizer.json")}
+        manifest["files"] = {n: sha256_file(staging / n) for n in names}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        keep = [p for p in out_dir.iterdir() if p.name not in ("model.onnx", "tokenizer.json", MANIFEST)] if out_dir.exists() else []
+        keep = [p for p in out_dir.iterdir() if p.name not in ("model.onnx", "tokenizer.json", CHECKPOINT, MANIFEST)] if out_dir.exists() else []
         for p in keep:  # e.g. MODEL_CARD.md, eval.json: kept beside the new model
             (shutil.copytree if p.is_dir() else shutil.copyfile)(p, staging / p.name)
         backup = None
@@ -113,6 +120,13 @@ def write_model_dir(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
+
+
+def save_fp16_checkpoint(model, cfg: dict, path: Path) -> None:
+    """Half-precision weights: half the size, and plenty to fine-tune from."""
+    import torch
+
+    torch.save({"model": {k: v.half() for k, v in model.state_dict().items()}, "config": cfg}, path)
 
 
 def base_manifest(cfg: dict, thresholds: dict, name: str, version: str) -> dict[str, Any]:

@@ -20,7 +20,16 @@ from service.runtime.scorer import Scorer
 from service.runtime.windows import load_tokenizer, pad_windows
 from service.schema import LABELS, Record
 from training.evaluate import calibrate, full_report, predict_records, torch_engine
-from training.export import base_manifest, export_onnx, load_checkpoint, optimise, quantise, torch_vs_onnx, write_model_dir
+from training.export import (
+    base_manifest,
+    export_onnx,
+    load_checkpoint,
+    optimise,
+    quantise,
+    save_fp16_checkpoint,
+    torch_vs_onnx,
+    write_model_dir,
+)
 from training.model import tokenizer_file
 from training.train import TrainConfig, load_records
 
@@ -47,12 +56,15 @@ def flag_agreement(a: Scorer, b: Scorer, texts: list[str]) -> float:
 
 
 def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str = "threadguard-minilm",
-            data_dir: str | None = None, parity_comments: int = 1000) -> dict[str, Any]:
+            data_dir: str | None = None, parity_comments: int = 1000, records: list[Record] | None = None,
+            extra_manifest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``records``: calibrate on these (their dev split) instead of the run's configured data."""
     model, cfg_dict, state = load_checkpoint(checkpoint)
     cfg = TrainConfig(**{**cfg_dict, **({"data_dir": data_dir} if data_dir else {})})
     tok_path = tokenizer_file(cfg.base_model)
     tokenizer = load_tokenizer(tok_path)
-    records = load_records(cfg)
+    if records is None:
+        records = load_records(cfg)
     # Tiny runs (tests) may have no dev split: then calibrate on what there is.
     dev = [r for r in records if r.split == "dev"] or records
     rng = random.Random(0)
@@ -64,6 +76,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
     manifest = base_manifest(cfg_dict, thresholds, name, version)
     manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
     manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
+    manifest.update(extra_manifest or {})
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -82,7 +95,10 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
             parity["fused_onnx_vs_torch_max_abs"] = torch_vs_onnx(model, fused, ids, mask)
 
         fp32_dir = write_model_dir(tmp / "fp32_model", src, tok_path, {**manifest, "quantisation": "none"})
-        out = write_model_dir(Path(out_dir), tmp / "int8.onnx", tok_path, {**manifest, "quantisation": "int8-dynamic", "parity": parity})
+        save_fp16_checkpoint(model, cfg_dict, tmp / "checkpoint.pt")
+        out = write_model_dir(
+            Path(out_dir), tmp / "int8.onnx", tok_path, {**manifest, "quantisation": "int8-dynamic", "parity": parity}, tmp / "checkpoint.pt"
+        )
         agreement = flag_agreement(Scorer(fp32_dir), Scorer(out), [r.text for r in dev[:parity_comments]])
         parity["int8_vs_fp32_flag_agreement"] = round(agreement, 4)
     # Record the parity figures in the shipped manifest (rehashing nothing: model files are unchanged).

@@ -65,6 +65,7 @@ class TrainConfig:
     eval_max: int = 2500
     seed: int = 0
     threads: int = 2
+    init_checkpoint: str = ""  # start from this trained checkpoint instead of the base encoder
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides) -> "TrainConfig":
@@ -184,8 +185,16 @@ def log(out: Path, **fields) -> None:
 # ---------------------------------------------------------------- the loop
 
 
-def train(cfg: TrainConfig, resume: bool = True, stop_at: int | None = None) -> Path:
-    """Train to ``cfg``'s end; ``stop_at`` stops early after that step's checkpoint, as a kill would."""
+def train(
+    cfg: TrainConfig,
+    resume: bool = True,
+    stop_at: int | None = None,
+    records: list[Record] | None = None,
+) -> Path:
+    """Train to ``cfg``'s end; ``stop_at`` stops early after that step's checkpoint, as a kill would.
+
+    ``records`` replaces the configured data (retraining passes its own mix).
+    """
     from training.evaluate import dev_score
 
     torch.set_num_threads(cfg.threads)
@@ -196,7 +205,8 @@ def train(cfg: TrainConfig, resume: bool = True, stop_at: int | None = None) -> 
 
     tok_path = tokenizer_file(cfg.base_model)
     tokenizer = load_tokenizer(tok_path)
-    records = load_records(cfg)
+    if records is None:
+        records = load_records(cfg)
     rng = random.Random(cfg.seed)
     train_records = training_mix(records, cfg, rng)
     dev_records = [r for r in records if r.split == "dev"]
@@ -211,7 +221,9 @@ def train(cfg: TrainConfig, resume: bool = True, stop_at: int | None = None) -> 
         file=sys.stderr,
     )
 
-    model = build_model(cfg.base_model, len(LABELS), len(SPAN_LABELS))
+    model = build_model(cfg.base_model, len(LABELS), len(SPAN_LABELS), pretrained=not cfg.init_checkpoint)
+    if cfg.init_checkpoint:  # fine-tune a trained model (retraining) rather than the base encoder
+        model.load_state_dict({k: v.float() for k, v in torch.load(cfg.init_checkpoint, weights_only=False)["model"].items()})
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(

@@ -64,13 +64,23 @@ class Manifest:
             raise ModelError(f"manifest.json: missing or malformed field: {exc}") from exc
 
 
+def models_root() -> Path:
+    """Where the shipped model and the registry of retrained ones live."""
+    if os.environ.get("THREADGUARD_MODELS"):
+        return Path(os.environ["THREADGUARD_MODELS"])
+    if (DEFAULT_MODEL_DIR / MANIFEST).is_file():
+        return DEFAULT_MODEL_DIR.parent
+    return Path.cwd() / "models"
+
+
 def default_model_dir() -> Path:
-    """$THREADGUARD_MODEL_DIR, else the model shipped beside the package, else ./models/threadguard-minilm."""
+    """$THREADGUARD_MODEL_DIR, else the registry's active version, else the shipped model."""
     if os.environ.get("THREADGUARD_MODEL_DIR"):
         return Path(os.environ["THREADGUARD_MODEL_DIR"])
-    if (DEFAULT_MODEL_DIR / MANIFEST).is_file():
-        return DEFAULT_MODEL_DIR
-    return Path.cwd() / "models" / DEFAULT_MODEL_DIR.name
+    from service.runtime.registry import Registry
+
+    active = Registry(models_root() / "registry").active_dir()
+    return active if active is not None else models_root() / DEFAULT_MODEL_DIR.name
 
 
 def read_manifest(model_dir: str | Path) -> Manifest:

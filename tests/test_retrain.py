@@ -1,0 +1,68 @@
+"""Gated retraining on a tiny model: new labels in, candidate trained, promoted only when it
+is better on held-out new labels and not worse on dev; an impossible gate leaves ACTIVE alone."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from service.labels.store import LabelStore  # noqa: E402
+from service.labels.validation import LabelIn  # noqa: E402
+from service.runtime.registry import Registry  # noqa: E402
+from service.runtime.scorer import Scorer  # noqa: E402
+from training.release import release  # noqa: E402
+from training.retrain import RetrainConfig, retrain  # noqa: E402
+from training.train import TrainConfig, train  # noqa: E402
+
+# A community's own slur the public data has never seen, and harmless look-alikes.
+HATEFUL = [f"those {w} zorblats should go back where they came from" for w in ("filthy", "lazy", "stinking", "dirty", "useless", "greedy")]
+HATEFUL += [f"every zorblat in {city} is vermin" for city in ("Leeds", "Ankara", "Boston", "Kyiv", "Haifa", "Erbil")]
+BENIGN = [f"the {w} weather in {city} was lovely today" for w, city in zip(("sunny", "mild", "bright", "warm", "calm", "soft"), ("Leeds", "Ankara", "Boston", "Kyiv", "Haifa", "Erbil"))]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("retrain")
+    cfg = TrainConfig(mix={"behaviour": 1.0}, out_dir=str(root / "run"), max_steps=3, batch_size=8, eval_every=3, eval_max=20, threads=1)
+    train(cfg, resume=False)
+    registry = Registry(root / "registry")
+    release(root / "run" / "best.pt", registry.path_of("v1"), version="v1", parity_comments=50)
+    registry.set_active("v1")
+    db = f"sqlite:///{root / 'labels.db'}"
+    labels = [LabelIn(comment_id=f"h{i}", text=t, annotator="mod", labels={"hate": 1, "toxic": 1, "slur": 1}) for i, t in enumerate(HATEFUL)]
+    labels += [LabelIn(comment_id=f"b{i}", text=t, annotator="mod", labels={"hate": 0, "toxic": 0, "slur": 0}) for i, t in enumerate(BENIGN)]
+    with LabelStore(db) as store:
+        store.add(labels)
+    return root, registry, db
+
+
+def config(root: Path, registry: Registry, db: str, **kw) -> RetrainConfig:
+    return RetrainConfig(labels_db=db, registry=str(registry.root), current=str(registry.active_dir()),
+                         data_dir=str(root / "no-public-data"), base_mix={"behaviour": 1.0}, replay=40, dev_max=40,
+                         max_steps=40, batch_size=8, lr=1e-4, head_lr=3e-3, threads=1, **kw)
+
+
+def test_promotes_a_better_model(world):
+    root, registry, db = world
+    before = Scorer(registry.active_dir()).score(HATEFUL + BENIGN, spans=False)
+    report = retrain(config(root, registry, db, version="v2", tolerance=1.0))
+    assert report["promoted"], report["reasons"]
+    assert registry.active_version() == "v2"
+    manifest = json.loads((registry.path_of("v2") / "manifest.json").read_text())
+    assert manifest["parent_version"] == "v1" and manifest["label_snapshot"]["labels"] == len(HATEFUL) + len(BENIGN)
+    after = Scorer(registry.active_dir()).score(HATEFUL + BENIGN, spans=False)
+    right_before = sum(r["flags"]["hate"] == (i < len(HATEFUL)) for i, r in enumerate(before))
+    right_after = sum(r["flags"]["hate"] == (i < len(HATEFUL)) for i, r in enumerate(after))
+    assert right_after > right_before and right_after >= 0.8 * len(after)
+    assert (registry.path_of("v2") / "retrain_report.json").is_file()
+
+
+def test_failed_gate_keeps_the_active_model(world):
+    root, registry, db = world
+    active = registry.active_version()
+    report = retrain(config(root, registry, db, version="v3", tolerance=-1.0))  # any dev metric "drops"
+    assert not report["promoted"]
+    assert any("dropped" in reason for reason in report["reasons"])
+    assert registry.active_version() == active

@@ -1,0 +1,211 @@
+"""Retraining on moderators' labels, gated: a candidate is promoted only if it is better on the
+new labels and not worse (beyond a tolerance) on the fixed dev sets.
+
+1. snapshot the label store (the snapshot id is recorded in the candidate's manifest);
+2. hold out a slice of the new labels (by comment id hash, so it is stable across runs);
+3. fine-tune from the current model's checkpoint on the new labels (repeated) plus a replay
+   sample of the base training data, so old skills are kept;
+4. export the candidate into ``<registry>/<version>/``;
+5. score current and candidate on the fixed dev sets and on the held-out new labels;
+6. promote (move the registry's ACTIVE pointer) only if the gate passes; the report says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from service.io import atomic_write_text
+from service.runtime.bundle import ModelError, default_model_dir, models_root, read_manifest, sha256_file
+from service.runtime.registry import Registry
+from service.runtime.scorer import Scorer
+from service.schema import LABELS, Record
+from training.evaluate import label_metrics, predict_records, span_f1
+from training.export import CHECKPOINT
+from training.release import release
+from training.train import TrainConfig, load_records, train
+
+
+@dataclass
+class RetrainConfig:
+    labels_db: str = "sqlite:///labels.db"
+    registry: str = ""  # default: <models>/registry
+    current: str = ""  # model directory to start from; default: the active model
+    data_dir: str = "../shared/data"
+    base_mix: dict[str, float] = field(default_factory=dict)  # default: the current model's training mix
+    replay: int = 3000  # base training comments replayed beside the new labels
+    new_label_repeat: int = 4
+    holdout: float = 0.25
+    tolerance: float = 0.01  # largest allowed drop of any dev metric
+    dev_max: int = 1500
+    max_steps: int = 0  # 0: one pass over the mix
+    batch_size: int = 16
+    lr: float = 3e-5
+    head_lr: float = 3e-4
+    seed: int = 0
+    threads: int = 2
+    version: str = ""  # default: a timestamp
+
+
+def holdout_of(comment_id: str, share: float) -> bool:
+    digest = hashlib.sha1(comment_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < share
+
+
+def split_new_labels(records: list[Record], share: float) -> tuple[list[Record], list[Record]]:
+    train_part = [r for r in records if not holdout_of(r.comment_id, share)]
+    held = [r for r in records if holdout_of(r.comment_id, share)]
+    if not held and len(train_part) > 1:  # tiny label sets still get a held-out slice
+        held.append(train_part.pop())
+    return train_part, held
+
+
+def label_agreement(records: Sequence[Record], results: Sequence[dict]) -> float:
+    """Share of (comment, given label) decisions the model flags as the moderator did."""
+    total = right = 0
+    for r, res in zip(records, results):
+        for name, value in r.labels.items():
+            total += 1
+            right += int(res["flags"][name] == bool(value))
+    return right / total if total else 0.0
+
+
+def dev_metrics(scorer: Scorer, dev: Sequence[Record]) -> dict[str, float]:
+    """The numbers the gate protects: AUC per (source, label) with enough data, and span F1."""
+    preds = predict_records(scorer.engine, dev)
+    out: dict[str, float] = {}
+    by_source: dict[str, list[int]] = {}
+    for i, r in enumerate(dev):
+        by_source.setdefault(r.source, []).append(i)
+    thresholds = [scorer.manifest.thresholds[n] for n in LABELS]
+    for source, idx in sorted(by_source.items()):
+        rs, ps = [dev[i] for i in idx], [preds[i] for i in idx]
+        for name, m in label_metrics(rs, ps, thresholds).items():
+            if m["auc"] is not None and m["positives"] >= 10 and m["n"] - m["positives"] >= 10:
+                out[f"{source}/{name}/auc"] = m["auc"]
+        f = span_f1(scorer.engine, rs, ps, scorer.manifest.span_thresholds["toxic"])
+        if f is not None:
+            out[f"{source}/span_f1"] = round(f, 4)
+    return out
+
+
+def gate(current: dict[str, Any], candidate: dict[str, Any], tolerance: float) -> tuple[bool, list[str]]:
+    reasons: list[str] = []
+    ok = True
+    if candidate["new_labels"] <= current["new_labels"]:
+        ok = False
+        reasons.append(f"new labels not improved: {candidate['new_labels']:.4f} vs current {current['new_labels']:.4f}")
+    else:
+        reasons.append(f"new labels improved: {candidate['new_labels']:.4f} vs current {current['new_labels']:.4f}")
+    for key, before in sorted(current["dev"].items()):
+        after = candidate["dev"].get(key)
+        if after is None:
+            continue
+        if before - after > tolerance:
+            ok = False
+            reasons.append(f"dev {key} dropped {before:.4f} → {after:.4f} (tolerance {tolerance})")
+    if ok:
+        reasons.append(f"no dev metric dropped by more than {tolerance}")
+    return ok, reasons
+
+
+def retrain(cfg: RetrainConfig) -> dict[str, Any]:
+    from service.labels.store import LabelStore
+
+    registry = Registry(cfg.registry or models_root() / "registry")
+    current_dir = Path(cfg.current) if cfg.current else default_model_dir()
+    current_manifest = read_manifest(current_dir)
+    checkpoint = current_dir / CHECKPOINT
+    if not checkpoint.is_file():
+        raise ModelError(f"{current_dir}: no {CHECKPOINT}, so there is nothing to fine-tune from")
+    if sha256_file(checkpoint) != (current_manifest.raw.get("files") or {}).get(CHECKPOINT):
+        raise ModelError(f"{checkpoint}: sha256 does not match the manifest")
+
+    with LabelStore(cfg.labels_db) as store:
+        snapshot = store.snapshot_id()
+        new = [label.to_record() for label in store.iter_current(as_of=snapshot)]
+    if not new:
+        raise ValueError("the label store holds no labels: nothing to retrain on")
+    new_train, new_held = split_new_labels(new, cfg.holdout)
+    for r in new_train:
+        r.split = "train"
+
+    rng = random.Random(cfg.seed)
+    mix = cfg.base_mix or current_manifest.raw.get("training", {}).get("mix") or {"behaviour": 1.0}
+    base = load_records(TrainConfig(data_dir=cfg.data_dir, mix=mix))
+    base_train = [r for r in base if r.split == "train"]
+    replay = rng.sample(base_train, min(cfg.replay, len(base_train)))
+    base_dev = [r for r in base if r.split == "dev"]
+    dev = rng.sample(base_dev, min(cfg.dev_max, len(base_dev)))
+    version = cfg.version or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    out_dir = registry.path_of(version)
+    if out_dir.exists():
+        raise ValueError(f"{out_dir}: version {version} already exists")
+
+    with tempfile.TemporaryDirectory() as run_dir:
+        tcfg = TrainConfig(
+            base_model=current_manifest.raw.get("base_model", "all-MiniLM-L6-v2"),
+            data_dir=cfg.data_dir,
+            mix={},
+            out_dir=run_dir,
+            max_length=current_manifest.max_length,
+            stride=current_manifest.window_stride,
+            batch_size=cfg.batch_size,
+            max_steps=cfg.max_steps,
+            lr=cfg.lr,
+            head_lr=cfg.head_lr,
+            warmup=0.1,
+            eval_every=10**9,  # one evaluation, at the end: the run is short
+            eval_max=len(dev),
+            seed=cfg.seed,
+            threads=cfg.threads,
+            init_checkpoint=str(checkpoint),
+        )
+        train(tcfg, resume=False, records=new_train * cfg.new_label_repeat + replay + dev)
+        extra = {
+            "parent_version": current_manifest.version,
+            "label_snapshot": {"store": _redacted(cfg.labels_db), "snapshot_id": snapshot, "labels": len(new)},
+            "retrain": {k: v for k, v in asdict(cfg).items() if k != "labels_db"},
+        }
+        release(Path(run_dir) / "best.pt", out_dir, version, name=current_manifest.name,
+                records=dev + new_train, extra_manifest=extra, parity_comments=min(500, len(dev)))
+
+    current, candidate = Scorer(current_dir), Scorer(out_dir)
+    compare = {
+        "current": {"version": current.version, "dev": dev_metrics(current, dev),
+                    "new_labels": label_agreement(new_held, current.score([r.text for r in new_held], spans=False))},
+        "candidate": {"version": candidate.version, "dev": dev_metrics(candidate, dev),
+                      "new_labels": label_agreement(new_held, candidate.score([r.text for r in new_held], spans=False))},
+    }
+    promoted, reasons = gate(compare["current"], compare["candidate"], cfg.tolerance)
+    if promoted:
+        registry.set_active(version)
+    report = {
+        "version": version,
+        "parent_version": current.version,
+        "promoted": promoted,
+        "reasons": reasons,
+        "labels": {"snapshot_id": snapshot, "total": len(new), "trained_on": len(new_train), "held_out": len(new_held)},
+        "replayed": len(replay),
+        "dev_comments": len(dev),
+        **compare,
+    }
+    atomic_write_text(out_dir / "retrain_report.json", json.dumps(report, indent=2) + "\n")
+    print(("promoted " if promoted else "not promoted ") + version + ": " + "; ".join(reasons), file=sys.stderr)
+    return report
+
+
+def _redacted(url: str) -> str:
+    """A database URL without its password, fit for a manifest."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url
