@@ -80,7 +80,6 @@ class Engine:
                 comment_logits[i] = c_logits[row]
                 token_logits[i] = t_logits[row, 1 : len(windows[i].input_ids) - 1]
 
-        n_labels = None
         out: list[Prediction] = []
         cursor = 0
         for enc in encoded:
@@ -96,9 +95,7 @@ class Engine:
                 if len(t):
                     seg = tokens[w.first_token : w.first_token + len(t)]
                     np.maximum(seg, t, out=seg)
-            n_labels = len(comment)
             out.append(Prediction(enc, sigmoid(comment.astype(np.float32)), sigmoid(tokens)))
-        assert n_labels is None or cursor == len(windows)
         return out
 
     def decode_spans(self, pred: Prediction, thresholds: Sequence[float]) -> list[SpanHit]:
