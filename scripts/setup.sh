@@ -22,6 +22,7 @@ fi
 python3 -c "import ray.data" >/dev/null 2>&1 || python3 -m pip install --quiet 'ray[data]>=2.40' \
     || echo "setup.sh: could not install Ray; the --engine ray test will be skipped" >&2
 # The report test drives Debian's Chromium through Playwright (the dev extra); never `playwright install`.
+# The review page test (tests/test_review_page.py) uses the same Chromium and skips without it.
 if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         export DEBIAN_FRONTEND=noninteractive

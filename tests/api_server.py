@@ -62,14 +62,18 @@ def metric_value(text: str, name: str, **labels: str) -> float:
     return total
 
 
-def start_server(model_dir: Path, log_dir: Path, env: dict[str, str] | None = None, wait_s: float = 90.0) -> Server:
+def start_server(model_dir: Path | None, log_dir: Path, env: dict[str, str] | None = None, wait_s: float = 90.0) -> Server:
+    """``model_dir=None``: no ``--model``, so the server resolves its model as in production
+    (``THREADGUARD_MODEL_DIR``, else the registry's ACTIVE version under ``THREADGUARD_MODELS``)."""
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("THREADGUARD_")}
     # One onnxruntime thread: the tests share the machine.
     full_env = {**clean, "THREADGUARD_THREADS": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
     log_path = log_dir / f"server-{port}.log"
     log_file = open(log_path, "wb")
-    cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--model", str(model_dir)]
+    cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if model_dir is not None:
+        cmd += ["--model", str(model_dir)]
     process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log_file, stderr=subprocess.STDOUT)
     log_file.close()
     server = Server(f"http://127.0.0.1:{port}", process, log_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,18 @@ def span_model_dir(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     manifest["span_thresholds"] = {label: 0.0 for label in manifest["span_thresholds"]}
     (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return target
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny trained model with its checkpoint (``tests/tiny_model.py``), built once per session; needs torch.
+
+    ``THREADGUARD_TEST_TINY_MODEL`` may name one built earlier, to save the build while iterating.
+    """
+    prebuilt = os.environ.get("THREADGUARD_TEST_TINY_MODEL")
+    if prebuilt:
+        return Path(prebuilt)
+    pytest.importorskip("torch", reason="building the tiny test model needs torch (the train extra)")
+    from tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny_model"))

@@ -17,7 +17,7 @@ import json
 import random
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -143,6 +143,13 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
     base_train = [r for r in base if r.split == "train"]
     replay = rng.sample(base_train, min(cfg.replay, len(base_train)))
     base_dev = [r for r in base if r.split == "dev"]
+    if not base_dev:
+        # A mix without a dev split (the behaviour suite alone has train and test only) gates on
+        # its test split, which training never sees; relabelled "dev" so that training's
+        # evaluation and release's calibration read them as the dev set too.
+        base_dev = [replace(r, split="dev") for r in base if r.split == "test"]
+    if not base_dev:
+        raise ValueError(f"the base mix {sorted(mix)} has neither a dev nor a test split: the gate would protect nothing")
     dev = rng.sample(base_dev, min(cfg.dev_max, len(base_dev)))
     version = cfg.version or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     out_dir = registry.path_of(version)

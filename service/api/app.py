@@ -17,14 +17,16 @@ from fastapi import FastAPI
 
 from service.api.errors import install_error_handlers
 from service.api.middleware import BodyGuard, RequestMetrics
-from service.api.routes import admin, health, models, openai_compat, perspective, score, threads
+from service.api.routes import admin, health, labels, models, openai_compat, perspective, review, score, suggest, threads
 from service.api.settings import ServiceSettings, load_settings
 from service.api.state import ServiceState
 
 DESCRIPTION = """Self-hosted moderation of comments: hate speech, slurs and toxicity with character spans.
 
-Native routes (`/v1/score`, `/v1/threads/moderate`), a Perspective-compatible route
-(`/v1alpha1/comments:analyze`) and an OpenAI-compatible route (`/v1/moderations`).
+Native routes (`/v1/score`, `/v1/threads/moderate`), Perspective-compatible routes
+(`/v1alpha1/comments:analyze`, `/v1alpha1/comments:suggestscore`), an OpenAI-compatible route
+(`/v1/moderations`), human labels (`/v1/labels`, the review page at `/review`) and hot model
+reload (`/v1/admin/reload`).
 """
 
 
@@ -65,7 +67,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    routers = [m.router for m in (score, threads, perspective, openai_compat, models, health, admin)]
+    routers = [m.router for m in (score, threads, perspective, suggest, openai_compat, models, labels, review, health, admin)]
     for router in routers:
         app.include_router(router)
     # Added last = outermost: metrics also count what the body guard refuses.

@@ -14,6 +14,11 @@ client is never delayed, while under load the queue fills during each model call
 
 Comments whose requests asked for different thresholds are scored in separate calls, so
 every result is exactly what ``Scorer.score`` returns for its comments and thresholds.
+
+With ``bind_score_fn``, the scoring function is looked up once per batch, in the event loop,
+at the moment the batch is taken off the queue: a model swapped in meanwhile (hot reload)
+scores every batch taken after the swap, while a batch already running finishes, whole, on
+the model it started with.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 ScoreFn = Callable[[Sequence[str], Mapping[str, float]], list[dict[str, Any]]]
+ScoreFnSource = Callable[[], ScoreFn]
 BatchObserver = Callable[[int, float], None]
 
 
@@ -54,8 +60,10 @@ class MicroBatcher:
         on_batch: BatchObserver | None = None,
         on_queue_depth: Callable[[int], None] | None = None,
         max_padding: float = 0.3,
+        bind_score_fn: ScoreFnSource | None = None,
     ) -> None:
         self.score_fn = score_fn
+        self.bind_score_fn = bind_score_fn
         self.max_batch_size = max_batch_size
         self.max_wait_s = max_wait_s
         self.max_queue = max_queue
@@ -161,9 +169,11 @@ class MicroBatcher:
                 if self._closing and not self._queue:
                     return
                 continue
+            # No await between taking the batch and binding its scorer (see the module docstring).
+            score_fn = self.bind_score_fn() if self.bind_score_fn else self.score_fn
             started = time.perf_counter()
             try:
-                results = await loop.run_in_executor(self._executor, self._score_batch, [(i.text, i.thresholds_key) for i in batch])
+                results = await loop.run_in_executor(self._executor, self._score_batch, [(i.text, i.thresholds_key) for i in batch], score_fn)
             except Exception as exc:  # the model failed: every caller in this batch hears about it
                 for item in batch:
                     if not item.future.done():
@@ -175,7 +185,7 @@ class MicroBatcher:
                 if not item.future.done():
                     item.future.set_result(result)
 
-    def _score_batch(self, work: list[tuple[str, tuple[tuple[str, float], ...]]]) -> list[dict[str, Any]]:
+    def _score_batch(self, work: list[tuple[str, tuple[tuple[str, float], ...]]], score_fn: ScoreFn) -> list[dict[str, Any]]:
         groups: dict[tuple[tuple[str, float], ...], list[int]] = {}
         for index, (_, key) in enumerate(work):
             groups.setdefault(key, []).append(index)
@@ -183,7 +193,7 @@ class MicroBatcher:
         for key, indices in groups.items():
             for chunk in length_chunks([work[i][0] for i in indices], self.max_padding):
                 members = [indices[j] for j in chunk]
-                scored = self.score_fn([work[i][0] for i in members], dict(key))
+                scored = score_fn([work[i][0] for i in members], dict(key))
                 for i, result in zip(members, scored):
                     results[i] = result
         return results  # type: ignore[return-value]

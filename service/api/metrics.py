@@ -88,6 +88,12 @@ class Gauge(_Metric):
         with self._lock:
             self._values[key] = float(value)
 
+    def replace(self, value: float, labels: Sequence[str] = ()) -> None:
+        """Drop every series, then set this one (an info gauge naming what is current)."""
+        key = self._key(labels)
+        with self._lock:
+            self._values = {key: float(value)}
+
     def lines(self) -> list[str]:
         with self._lock:
             items = sorted(self._values.items())
@@ -147,6 +153,7 @@ class ServiceMetrics:
         self.rejected = Counter("threadguard_rejected_total", "Requests refused before scoring, by reason.", ("reason",))
         self.model_info = Gauge("threadguard_model_info", "The model being served (value 1).", ("name", "version"))
         self.ready = Gauge("threadguard_ready", "1 when the model is loaded and warm.")
+        self.reloads = Counter("threadguard_model_reloads_total", "Model reloads, by outcome (loaded or refused).", ("outcome",))
         self._all: list[_Metric] = [
             self.requests,
             self.latency,
@@ -158,6 +165,7 @@ class ServiceMetrics:
             self.rejected,
             self.model_info,
             self.ready,
+            self.reloads,
         ]
 
     def render(self) -> str:

@@ -15,13 +15,19 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-from service.runtime.bundle import default_model_dir
+from service.labels.store import DEFAULT_URL as DEFAULT_LABELS_DB
+from service.runtime.bundle import default_model_dir, models_root
 from service.schema import LABELS
 
 ENV_PREFIX = "THREADGUARD_"
 CONFIG_FILE_ENV = "THREADGUARD_CONFIG"
 
 KeyList = Annotated[list[SecretStr], NoDecode]
+NamedKeys = Annotated[dict[str, SecretStr], NoDecode]
+
+
+def default_registry_dir() -> Path:
+    return models_root() / "registry"
 
 
 class ServiceSettings(BaseSettings):
@@ -48,7 +54,15 @@ class ServiceSettings(BaseSettings):
 
     api_keys: KeyList = Field(default_factory=list, description="Keys for scoring routes; none = scoring is open.")
     admin_keys: KeyList = Field(default_factory=list, description="Keys for admin routes; none = admin routes refused.")
+    annotator_keys: NamedKeys = Field(
+        default_factory=dict,
+        description="Keys that may post labels (and score), by annotator name: name:key,name:key or a JSON object.",
+    )
     metrics_public: bool = Field(True, description="Serve /metrics without a key (false: admin key needed).")
+
+    labels_db: str = Field(DEFAULT_LABELS_DB, description="Label store URL: sqlite:///FILE or postgresql://... (THREADGUARD_LABELS_DB).")
+    registry_dir: Path = Field(default_factory=default_registry_dir, description="Model registry: <dir>/<version>/ and the ACTIVE pointer.")
+    reload_poll_seconds: float = Field(0.0, ge=0, description="Check the registry's ACTIVE pointer this often and load what it names; 0 = never.")
 
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     log_text: bool = Field(False, description="Include comment text in the flagged-comment log.")
@@ -62,6 +76,32 @@ class ServiceSettings(BaseSettings):
             if text.startswith("["):
                 return json.loads(text)
             return [k.strip() for k in text.split(",") if k.strip()]
+        return value
+
+    @field_validator("annotator_keys", mode="before")
+    @classmethod
+    def _split_named_keys(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("{"):
+            return json.loads(text)
+        named: dict[str, str] = {}
+        for item in (part.strip() for part in text.split(",")):
+            if not item:
+                continue
+            name, sep, key = item.partition(":")
+            if not sep or not name.strip() or not key.strip():
+                raise ValueError("expected name:key pairs separated by commas")
+            named[name.strip()] = key.strip()
+        return named
+
+    @field_validator("annotator_keys")
+    @classmethod
+    def _named_annotators(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for name, key in value.items():
+            if not name.strip() or not key.get_secret_value().strip():
+                raise ValueError("annotator names and keys must not be empty")
         return value
 
     @field_validator("log_level", mode="before")
@@ -80,6 +120,18 @@ class ServiceSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _model_from_registry(self) -> "ServiceSettings":
+        # Unset, the model is the registry's ACTIVE version: this registry's, which may not be
+        # the default one default_model_dir() looked at (reloads resolve the same way).
+        if "model_dir" not in self.model_fields_set:
+            from service.runtime.registry import Registry
+
+            active = Registry(self.registry_dir).active_dir()
+            if active is not None:
+                self.model_dir = active
+        return self
+
+    @model_validator(mode="after")
     def _consistent_limits(self) -> "ServiceSettings":
         if self.max_comments > self.max_queue:
             raise ValueError(f"max_comments ({self.max_comments}) must not exceed max_queue ({self.max_queue})")
@@ -95,9 +147,11 @@ class ServiceSettings(BaseSettings):
 
     def public_view(self) -> dict[str, Any]:
         """Effective settings for the admin route: keys replaced by their count."""
-        view = self.model_dump(mode="json", exclude={"api_keys", "admin_keys"})
+        view = self.model_dump(mode="json", exclude={"api_keys", "admin_keys", "annotator_keys"})
         view["api_keys"] = len(self.api_keys)
         view["admin_keys"] = len(self.admin_keys)
+        view["annotator_keys"] = sorted(self.annotator_keys)  # names only
+        view["labels_db"] = redacted_url(self.labels_db)
         return view
 
     @classmethod
@@ -114,6 +168,17 @@ class ServiceSettings(BaseSettings):
         if config_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
         return tuple(sources)
+
+
+def redacted_url(url: str) -> str:
+    """A database URL with its password hidden (what may be shown or logged)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL>"
 
 
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> ServiceSettings:

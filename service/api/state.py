@@ -1,7 +1,10 @@
-"""What one server process holds: settings, the scorer, the batcher, metrics and key checks.
+"""What one server process holds: settings, the scorer, the batcher, metrics, key checks,
+the label store (opened on first use) and the model reloader.
 
 Every route scores through ``ServiceState.score``, so limits, thresholds, timeouts, metrics
 and the flagged-comment log are applied the same way whatever format the client speaks.
+``scorer`` is only ever replaced whole, in the event loop (``swap_scorer``); the batcher binds
+it once per batch, so a reload never mixes two models inside one model call.
 """
 
 from __future__ import annotations
@@ -13,27 +16,24 @@ from typing import Any, Callable, Mapping, Sequence
 from service.api.auth import KeyChecker
 from service.api.batcher import BatcherClosed, MicroBatcher, QueueFull
 from service.api.errors import ApiError
+from service.api.labelling import LazyLabelStore
 from service.api.metrics import ServiceMetrics
+from service.api.reload import ModelReloader, warm_up
 from service.api.settings import ServiceSettings
 
 log = logging.getLogger("threadguard.api")
 moderation_log = logging.getLogger("threadguard.moderation")
-
-WARMUP_TEXTS = (
-    "ok",
-    "Thanks for the article, I learned something today.",
-    "I disagree with the author on almost every point, and the second half of the piece reads like an advert "
-    "for the council rather than journalism. Who paid for this?",
-)
 
 
 class ServiceState:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.metrics = ServiceMetrics()
-        self.keys = KeyChecker(settings.api_keys, settings.admin_keys)
+        self.keys = KeyChecker(settings.api_keys, settings.admin_keys, settings.annotator_keys)
         self.scorer: Any = None  # service.runtime.scorer.Scorer, imported lazily with onnxruntime
         self.batcher: MicroBatcher | None = None
+        self.labels = LazyLabelStore(settings.labels_db)
+        self.reloader = ModelReloader(self)
         self.ready = False
         self._warmup: asyncio.Task | None = None
         self.metrics.ready.set(0)
@@ -48,9 +48,10 @@ class ServiceState:
         # Server-wide thresholds are checked against the model before the first request.
         self.scorer.thresholds_for(self.settings.thresholds)
         manifest = self.scorer.manifest
-        self.metrics.model_info.set(1, (manifest.name, manifest.version))
+        self.metrics.model_info.replace(1, (manifest.name, manifest.version))
         self.batcher = MicroBatcher(
             self._score_batch,
+            bind_score_fn=self._bind_score_fn,
             max_batch_size=self.settings.max_batch_size,
             max_wait_s=self.settings.max_wait_ms / 1000.0,
             max_queue=self.settings.max_queue,
@@ -59,6 +60,7 @@ class ServiceState:
         )
         self.batcher.start()
         self._warmup = asyncio.get_running_loop().create_task(self._warm_up(), name="threadguard-warmup")
+        self.reloader.start_watching(self.settings.reload_poll_seconds)
         log.info(
             "model %s %s loaded from %s (batch %d, wait %.1f ms, %d onnx threads)",
             manifest.name,
@@ -73,10 +75,8 @@ class ServiceState:
         # One lone comment and one full batch, so the first real requests of either kind do not
         # pay for onnxruntime's first-run allocations. Straight to the scorer, not through the
         # batcher, so that warm-up batches never show in the batch-size metrics.
-        full = [WARMUP_TEXTS[i % len(WARMUP_TEXTS)] for i in range(self.settings.max_batch_size)]
         try:
-            await asyncio.to_thread(self.scorer.score, WARMUP_TEXTS[:1])
-            await asyncio.to_thread(self.scorer.score, full)
+            await asyncio.to_thread(warm_up, self.scorer, self.settings.max_batch_size)
         except Exception as exc:  # stay unready, and say why: /readyz keeps answering 503
             log.error("warm-up failed, the server stays unready: %s: %s", type(exc).__name__, exc)
             return
@@ -90,13 +90,29 @@ class ServiceState:
         self.metrics.ready.set(0)
         if self._warmup is not None and not self._warmup.done():
             self._warmup.cancel()
+        await self.reloader.stop_watching()
         if self.batcher is not None:
             await self.batcher.close()
+        await asyncio.to_thread(self.labels.close)
         log.info("drained")
+
+    def swap_scorer(self, scorer: Any) -> Any:
+        """Serve ``scorer`` from the next batch on; returns the one it replaces (event loop only)."""
+        previous, self.scorer = self.scorer, scorer
+        self.metrics.model_info.replace(1, (scorer.manifest.name, scorer.manifest.version))
+        return previous
 
     # ------------------------------------------------------------------ scoring
     def _score_batch(self, texts: Sequence[str], thresholds: Mapping[str, float]) -> list[dict[str, Any]]:
         return self.scorer.score(texts, thresholds=thresholds, spans=True)
+
+    def _bind_score_fn(self) -> Callable[[Sequence[str], Mapping[str, float]], list[dict[str, Any]]]:
+        scorer = self.scorer  # this batch's model, whatever is swapped in while it runs
+
+        def score(texts: Sequence[str], thresholds: Mapping[str, float]) -> list[dict[str, Any]]:
+            return scorer.score(texts, thresholds=thresholds, spans=True)
+
+        return score
 
     def _observe_batch(self, size: int, seconds: float) -> None:
         self.metrics.batch_size.observe(size)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -81,8 +82,29 @@ def _create_label_revisions(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _create_review_queue(conn: Connection) -> None:
+    md = MetaData()
+    table = Table(
+        "review_queue",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("comment_id", String(512), nullable=False, unique=True),
+        Column("source", String(200), nullable=False),
+        Column("thread_id", String(512), nullable=True),
+        Column("author", String(200), nullable=True),
+        Column("text", Text, nullable=False),
+        Column("meta", JSON, nullable=False),
+        Column("margin", Float, nullable=False),
+        Column("model_version", String(200), nullable=False),
+        Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    )
+    Index("ix_review_queue_margin", table.c.margin, table.c.id)
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create label_revisions", _create_label_revisions),
+    Migration(2, "create review_queue", _create_review_queue),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -93,6 +94,25 @@ Index(
     postgresql_where=label_revisions.c.is_current == true(),
 )
 Index("ix_label_revisions_recorded_at", label_revisions.c.recorded_at)
+
+# Comments waiting for a human label (the review page's queue). ``margin`` is how close the
+# model's scores were to its thresholds when the comment was queued: smallest first is
+# "most uncertain first". A comment leaves the queue by being labelled (see review_queue.py).
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("comment_id", String(512), nullable=False, unique=True),
+    Column("source", String(200), nullable=False),
+    Column("thread_id", String(512), nullable=True),
+    Column("author", String(200), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("meta", JSON, nullable=False),
+    Column("margin", Float, nullable=False),
+    Column("model_version", String(200), nullable=False),
+    Column("enqueued_at", UTCDateTime, nullable=False),
+)
+Index("ix_review_queue_margin", review_queue.c.margin, review_queue.c.id)
 
 
 def utc_now() -> datetime:

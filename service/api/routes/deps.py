@@ -22,3 +22,12 @@ def require_perspective_key(request: Request) -> None:
 
 def require_admin_key(request: Request) -> None:
     get_state(request).keys.check_admin(request)
+
+
+def require_labeller_key(request: Request) -> str:
+    """The annotator name of the request's admin or annotator key."""
+    return get_state(request).keys.check_labeller(request)
+
+
+def require_perspective_labeller_key(request: Request) -> str:
+    return get_state(request).keys.check_labeller(request, allow_query=True)

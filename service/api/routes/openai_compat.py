@@ -76,7 +76,7 @@ async def moderations(body: ModerationRequest, request: Request) -> JSONResponse
     return JSONResponse(
         {
             "id": f"modr-{uuid.uuid4().hex}",
-            "model": f"{state.scorer.manifest.name}-{state.scorer.version}",
+            "model": f"{state.scorer.manifest.name}-{results[-1]['model']}",
             "results": [openai_result(r) for r in results],
         }
     )

@@ -171,4 +171,5 @@ async def moderate_thread(
         if comment.offset is not None:
             row["offset"] = comment.offset
         out.append(row)
-    return JSONResponse({"thread_id": thread_id, "model": state.scorer.version, "comments": out, "summary": _summary(results, comments)})
+    # The model that scored the last comment: a reload during a long thread can only move forward.
+    return JSONResponse({"thread_id": thread_id, "model": results[-1]["model"], "comments": out, "summary": _summary(results, comments)})
