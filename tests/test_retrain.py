@@ -12,9 +12,8 @@ from service.labels.store import LabelStore  # noqa: E402
 from service.labels.validation import LabelIn  # noqa: E402
 from service.runtime.registry import Registry  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
-from training.release import release  # noqa: E402
+from tiny_model import fresh_registry  # noqa: E402
 from training.retrain import RetrainConfig, retrain  # noqa: E402
-from training.train import TrainConfig, train  # noqa: E402
 
 # A community's own slur the public data has never seen, and harmless look-alikes.
 HATEFUL = [f"those {w} zorblats should go back where they came from" for w in ("filthy", "lazy", "stinking", "dirty", "useless", "greedy")]
@@ -23,13 +22,9 @@ BENIGN = [f"the {w} weather in {city} was lovely today" for w, city in zip(("sun
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tiny_model_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("retrain")
-    cfg = TrainConfig(mix={"behaviour": 1.0}, out_dir=str(root / "run"), max_steps=3, batch_size=8, eval_every=3, eval_max=20, threads=1)
-    train(cfg, resume=False)
-    registry = Registry(root / "registry")
-    release(root / "run" / "best.pt", registry.path_of("v1"), version="v1", parity_comments=50)
-    registry.set_active("v1")
+    registry = fresh_registry(tiny_model_dir, root / "registry")
     db = f"sqlite:///{root / 'labels.db'}"
     labels = [LabelIn(comment_id=f"h{i}", text=t, annotator="mod", labels={"hate": 1, "toxic": 1, "slur": 1}) for i, t in enumerate(HATEFUL)]
     labels += [LabelIn(comment_id=f"b{i}", text=t, annotator="mod", labels={"hate": 0, "toxic": 0, "slur": 0}) for i, t in enumerate(BENIGN)]

@@ -7,6 +7,7 @@ failed export never leaves a half-written model where the service could load it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -95,6 +96,7 @@ def write_model_dir(
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a model directory is for every reader
     try:
         shutil.copyfile(onnx_file, staging / "model.onnx")
         shutil.copyfile(tokenizer_json, staging / "tokenizer.json")

@@ -20,6 +20,8 @@ def render_table(report: dict[str, Any]) -> str:
     lines = ["| source/split | n | label | pos | AUC | P | R | F1 |", "|---|---|---|---|---|---|---|---|"]
     for key, entry in report["sources"].items():
         for label, m in entry["labels"].items():
+            if m["positives"] == 0:  # nothing to find: precision/recall say nothing
+                continue
             lines.append(
                 f"| {key} | {m['n']} | {label} | {m['positives']} | {_fmt(m['auc'])} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | {_fmt(m['f1'])} |"
             )
