@@ -77,7 +77,7 @@ def test_export_parity_and_manifest(exported):
     raw = json.loads((out / "manifest.json").read_text())
     for key in ("name", "created", "thresholds", "max_length", "window_stride", "normaliser_version", "base_model", "files", "datasets"):
         assert key in raw, key
-    assert set(raw["files"]) == {"model.onnx", "tokenizer.json"}
+    assert set(raw["files"]) == {"model.onnx", "tokenizer.json", "checkpoint.pt"}
 
 
 def test_runtime_refuses_tampered_model(exported, tmp_path):
