@@ -89,6 +89,11 @@ def run_pipeline(texts: list[str], checkpoint: str | None, threads: int) -> dict
             comment, _ = outputs
             return dict(zip(LABELS, sigmoid(comment[0].numpy()).tolist()))
 
+    # Pipeline reads these off a transformers PreTrainedModel; ours is a plain nn.Module around one.
+    model.device = torch.device("cpu")
+    model.config = model.encoder.config
+    model.dtype = torch.float32
+    model.can_generate = lambda: False
     pipe = CommentPipeline(model=model, tokenizer=tokenizer, device=-1)
     for t in texts[:8]:
         pipe(t)

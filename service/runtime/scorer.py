@@ -28,7 +28,7 @@ def _session(model_path: Path, threads: int | None):
 
 
 class Scorer:
-    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, max_batch_windows: int = 64) -> None:
+    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, max_batch_windows: int = 16) -> None:
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.manifest: Manifest = read_manifest(self.model_dir)
         try:
