@@ -273,7 +273,7 @@ def test_tsd_sample_spans_and_splits(sample_dir: Path) -> None:
     assert "   " not in by_text, "rows with an empty text are skipped"
     record = by_text[TSD_TRAIN_TEXT]
     assert [TSD_TRAIN_TEXT[s.start:s.end] for s in record.spans] == ["idiot", "moron"], "edge whitespace is trimmed"
-    assert record.span_labels == ["toxic"] and record.labels == {"toxic": 1}
+    assert record.span_labels == ["toxic"] and record.labels == {}, "pre-selected as toxic: no comment label, spans only"
     assert record.split == hash_split(TSD_TRAIN_TEXT, dev=0.1)
     assert by_text[SHARED_TEST_TEXT].split == "test"
     assert by_text["Frick, what a mess."].spans == []
@@ -504,7 +504,7 @@ def test_real_tsd_spans_equal_gold_offsets() -> None:
         checked += 1
     assert checked == 400
     assert {r.split for r in records} == {"train", "dev", "test"}
-    assert all(r.labels == {"toxic": 1} for r in records)
+    assert all(r.labels == {} for r in records)
 
 
 @needs_real_data

@@ -38,6 +38,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "threat",
     "pronoun_reference",
     "nationality_slurs_seed_groups",
+    "civil_comment",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -58,6 +59,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "threat": {"toxic": 1, "threat": 1},
     "pronoun_reference": {"toxic": 1, "hate": 1},
     "nationality_slurs_seed_groups": {"toxic": 1, "hate": 1, "slur": 1},
+    "civil_comment": ALL_ZERO,
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1059,13 +1061,67 @@ def _nationality_slurs_seed_groups() -> list[Template]:
     ), ALL_ZERO, start=13)
 
 
+def _civil_comment() -> list[Template]:
+    """Ordinary reader comments under news articles: thanks, questions, civil disagreement and
+    blunt criticism of policies or institutions. Public span data labels every post it holds
+    toxic, so without these the model learns "sounds like a news comment" means toxic."""
+    c = "civil_comment"
+    topics = ("the budget", "the new bridge", "school funding", "the bus routes", "the housing plan",
+              "the tax changes", "the election results", "the trade deal", "the park renovation", "the new stadium")
+    who = ("the council", "the mayor", "the government", "the ministry", "the company", "the committee", "the reporter")
+    return [
+        _tpl(c, "thanks_article", "{thanks} for {this} {article}.", thanks=("Thanks", "Thank you", "Many thanks", "Cheers"),
+             this=("this", "the", "such a"), article=("article", "report", "piece", "balanced reporting", "update", "write-up")),
+        _tpl(c, "great_article", "{great} {article}, {ending}", great=("Great", "Excellent", "Really good", "Fascinating", "Solid"),
+             article=("article", "piece", "report", "interview"), ending=("thanks for sharing.", "well researched.",
+             "very informative.", "learned a lot.", "more of this please.")),
+        _tpl(c, "disagree_decision", "I disagree with {who} on {topic}, {reason}.", who=who, topic=topics,
+             reason=("the numbers don't add up", "it will cost more in the long run", "nobody asked the residents",
+                     "the evidence points the other way", "it ignores the small businesses")),
+        _tpl(c, "source_question", "Interesting point about {topic}. {q}", topic=topics,
+             q=("Do you have a source for that?", "Where did these figures come from?", "Is there a link to the report?",
+                "Has anyone checked this?")),
+        _tpl(c, "agree", "{agree}. {more}", agree=("Well said", "I agree completely", "Exactly right", "Good point", "Agreed"),
+             more=("This needed saying.", "More people should read this.", "Couldn't have put it better.", "Thanks for posting.")),
+        _tpl(c, "policy_disaster", "{topic_cap} is a {bad} for {victims}.", topic_cap=("This policy", "The new plan", "This deal",
+             "The proposal", "This decision"), bad=("disaster", "mistake", "huge waste of money", "step backwards", "bad idea"),
+             victims=("small businesses", "renters", "commuters", "pensioners", "families", "taxpayers")),
+        _tpl(c, "question_time", "{q} {topic}?", q=("Does anyone know when they will vote on", "What happened with",
+             "Who is paying for", "Is there an update on"), topic=topics),
+        _tpl(c, "local_experience", "I've lived here for {n} years and {obs}.", n=("five", "ten", "twenty", "thirty"),
+             obs=("never seen traffic this bad", "the park has never looked better", "rents have doubled",
+                  "the buses are always late", "this is the best festival yet")),
+        _tpl(c, "should_explain", "{who_cap} should explain why {topic} is delayed again.",
+             who_cap=("The council", "The mayor", "The minister", "The company"), topic=topics),
+        _tpl(c, "hope", "I hope {who} {hope}.", who=who, hope=("listens to the residents this time", "publishes the full report",
+             "reconsiders", "gets this right", "keeps the library open")),
+        _tpl(c, "correction", "Small correction: {fix}.", fix=("the vote was on Tuesday, not Monday", "the bridge opened in 1998",
+             "the figure is in euros, not dollars", "the mayor's name is spelled differently", "it was the second round")),
+        _tpl(c, "criticise_reporting", "This article {crit}.", crit=("leaves out half the story", "is one-sided",
+             "gets the numbers wrong", "should have interviewed the residents", "reads like a press release")),
+    ] + _hand(c, (
+        "Well said. I agree completely.",
+        "Lovely photos of the festival!",
+        "What time does the meeting start on Thursday?",
+        "Turkey and Russia signed a new gas deal yesterday.",
+        "The opposition has a point, but the plan still needs funding.",
+        "I voted against it and I'd do it again.",
+        "My grandparents moved here from Anatolia in the sixties.",
+        "Can someone explain the difference between the two proposals?",
+        "Honestly the comments here are more informative than the article.",
+        "I used to support this party but they've lost my vote.",
+        "Strongly disagree, but thanks for laying out the argument.",
+        "The American and Russian delegations left the summit early.",
+    ))
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
         _counter_speech, _negated_hate, _neutral_group_mention, _profanity_not_hate, _insult_individual,
         _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
-        _nationality_slurs_seed_groups,
+        _nationality_slurs_seed_groups, _civil_comment,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)

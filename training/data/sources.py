@@ -105,8 +105,9 @@ def _trimmed(start: int, end: int, text: str, label: str) -> list[Span]:
 def load_tsd(location: SourceLocation, limit: int | None = None) -> list[Record]:
     """tsd_train.csv -> train with a fixed 10% dev; tsd_trial.csv -> test. Gold spans are "toxic".
 
-    Every post was rated toxic by Civil Comments raters before span annotation, hence toxic=1
-    even for the posts with no span ([]: toxic as a whole, no single span to blame).
+    No comment labels: every post was picked because Civil Comments raters had called it toxic,
+    so "toxic=1 for all" would teach the model that anything written like a news comment is
+    toxic (measured: 6 of 10 plain civil comments flagged). The spans carry the signal.
     """
     make = _RecordMaker("tsd")
     records = []
@@ -124,7 +125,7 @@ def load_tsd(location: SourceLocation, limit: int | None = None) -> list[Record]
                     f"{filename.split('_')[1].split('.')[0]}-{index}",
                     split,
                     text,
-                    {"toxic": 1},
+                    {},
                     spans=offsets_to_spans(offsets, text, "toxic"),
                     span_labels=["toxic"],
                 )
@@ -214,7 +215,7 @@ def load_tsd_full(location: SourceLocation, limit: int | None = None) -> list[Re
         length = len(text)
         char_votes = {label: np.zeros(length, dtype=np.int32) for label in TSD_FULL_SPAN_LABELS}
         post_votes = {label: 0 for label in typed_labels}
-        toxic_votes = whole_post_votes = 0
+        whole_post_votes = 0
         for annotation in post_annotations:
             marks = {label: np.zeros(length, dtype=bool) for label in TSD_FULL_SPAN_LABELS}
             highlighted = False
@@ -228,8 +229,6 @@ def load_tsd_full(location: SourceLocation, limit: int | None = None) -> list[Re
             if not highlighted and _is_true(annotation.get("all toxic", "")):
                 marks["toxic"][:] = True
                 whole_post_votes += 1
-            if highlighted or marks["toxic"].any():
-                toxic_votes += 1
             for label in TSD_FULL_SPAN_LABELS:
                 char_votes[label] += marks[label]
             for label in typed_labels:
@@ -245,7 +244,9 @@ def load_tsd_full(location: SourceLocation, limit: int | None = None) -> list[Re
                 labels[label] = 1
             elif post_votes[label] + whole_post_votes <= majority:
                 labels[label] = 0
-        if toxic_votes > majority or any(labels.get(label) == 1 for label in typed_labels):
+        # The posts were all pre-selected as toxic, so the toxic vote is no contrast (see load_tsd);
+        # a typed label still implies toxic.
+        if any(labels.get(label) == 1 for label in typed_labels):
             labels["toxic"] = 1
         records.append(
             make(
