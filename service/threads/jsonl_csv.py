@@ -82,7 +82,8 @@ def comment_from_fields(
     return Comment(cid, thread_id, text, 0, fields["author"], fields["parent"], {"line": line, "record": record})
 
 
-def read_jsonl(stream: BinaryIO, file: str, columns: Columns = Columns()) -> Iterator[Item]:
+def json_object_lines(stream: BinaryIO, file: str) -> Iterator[ReadError | tuple[int, int, dict[str, Any]]]:
+    """Each non-blank line as (line number, record number, JSON object), or the ReadError saying why not."""
     record = 0
     for lineno, raw in iter_lines(stream):
         where = f"line {lineno}"
@@ -93,19 +94,22 @@ def read_jsonl(stream: BinaryIO, file: str, columns: Columns = Columns()) -> Ite
             continue
         record += 1
         try:
-            line = raw.decode("utf-8")
+            obj = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield ReadError(file, where, f"not UTF-8 ({exc.reason} at byte {exc.start})")
             continue
-        try:
-            obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield ReadError(file, where, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(obj, dict):
             yield ReadError(file, where, f"expected a JSON object, got {type(obj).__name__}")
             continue
-        yield comment_from_fields(obj, columns, file, lineno, record)
+        yield lineno, record, obj
+
+
+def read_jsonl(stream: BinaryIO, file: str, columns: Columns = Columns()) -> Iterator[Item]:
+    for item in json_object_lines(stream, file):
+        yield item if isinstance(item, ReadError) else comment_from_fields(item[2], columns, file, item[0], item[1])
 
 
 def _decoded_lines(stream: BinaryIO) -> Iterator[str]:

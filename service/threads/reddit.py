@@ -9,11 +9,11 @@ they are unescaped so the model reads what people typed. Removed and deleted com
 
 from __future__ import annotations
 
-import json
 from typing import Any, BinaryIO, Iterator
 
+from service.threads.jsonl_csv import json_object_lines
 from service.threads.model import Comment
-from service.threads.readers import Columns, Item, ReadError, iter_lines
+from service.threads.readers import Columns, Item, ReadError
 
 __all__ = ["read_reddit", "unescape_reddit"]
 
@@ -31,27 +31,8 @@ def _strip_kind(fullname: Any, kind: str) -> str | None:
 
 
 def read_reddit(stream: BinaryIO, file: str, columns: Columns = Columns()) -> Iterator[Item]:
-    record = 0
-    for lineno, raw in iter_lines(stream):
-        where = f"line {lineno}"
-        if raw is None:
-            yield ReadError(file, where, "line too long (not a comment record)")
-            continue
-        if not raw.strip():
-            continue
-        record += 1
-        try:
-            obj = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            yield ReadError(file, where, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-            continue
-        except json.JSONDecodeError as exc:
-            yield ReadError(file, where, f"invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(obj, dict):
-            yield ReadError(file, where, f"expected a JSON object, got {type(obj).__name__}")
-            continue
-        yield _comment(obj, file, lineno, record)
+    for item in json_object_lines(stream, file):
+        yield item if isinstance(item, ReadError) else _comment(item[2], file, item[0], item[1])
 
 
 def _comment(obj: dict[str, Any], file: str, line: int, record: int) -> Item:
