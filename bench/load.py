@@ -151,6 +151,9 @@ def batch_totals(url: str) -> tuple[float, float]:
     return total, count
 
 
+STALE_AFTER_S = 4.0
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection to the server; just enough HTTP for ``POST`` with a JSON body."""
 
@@ -158,6 +161,7 @@ class Connection:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_used = time.monotonic()
 
     async def post(self, path: str, body: dict, timeout: float = 30.0) -> tuple[int, bytes]:
         return await asyncio.wait_for(self._post(path, json.dumps(body).encode("utf-8")), timeout)
@@ -185,6 +189,7 @@ class Connection:
         data = await self.reader.readexactly(int(headers["content-length"]))
         if headers.get("connection", "").lower() == "close":
             self.close()
+        self.last_used = time.monotonic()
         return status, data
 
     def close(self) -> None:
@@ -243,6 +248,10 @@ async def open_loop(url: str, corpus: list[str], rate: float, requests: int, max
 
     async def one(i: int) -> None:
         conn = idle.pop() if idle else Connection(_port(url))
+        if time.monotonic() - conn.last_used > STALE_AFTER_S:
+            # The server has closed a connection idle this long (uvicorn's keep-alive is 5 s);
+            # writing on it would fail with no response, so start a fresh one.
+            conn.close()
         await _one(conn, {"comments": [{"id": i, "text": rng.choice(corpus)}]}, latencies, errors)
         idle.append(conn)
 
