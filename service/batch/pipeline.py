@@ -24,6 +24,7 @@ from service.batch.outputs import iter_jsonl, write_csv, write_summary
 from service.batch.progress import Progress
 from service.batch.rows import TextScorer, comment_row, error_row, score_texts
 from service.batch.summary import SummaryBuilder
+from service.runtime.scorer import resolve_thresholds
 from service.threads.readers import Columns, Item, ReadError
 
 __all__ = [
@@ -48,18 +49,6 @@ class RunExists(Exception):
 
 class RunMismatch(Exception):
     """--resume was asked for, but the inputs or options differ from the interrupted run's."""
-
-
-def resolve_thresholds(defaults: Mapping[str, float], overrides: Mapping[str, float] | None) -> dict[str, float]:
-    """The model's thresholds with ``overrides`` applied; unknown labels and values outside [0, 1] are refused."""
-    out = dict(defaults)
-    for name, value in (overrides or {}).items():
-        if name not in out:
-            raise ValueError(f"threshold {name}: unknown label (expected one of {', '.join(out)})")
-        if not 0.0 <= float(value) <= 1.0:
-            raise ValueError(f"threshold {name}: {value} is not between 0 and 1")
-        out[name] = float(value)
-    return out
 
 
 class Engine(Protocol):

@@ -27,6 +27,18 @@ def _session(model_path: Path, threads: int | None):
     return ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
+def resolve_thresholds(defaults: Mapping[str, float], overrides: Mapping[str, float] | None) -> dict[str, float]:
+    """A model's thresholds with per-call ``overrides``; unknown labels and values outside [0, 1] are refused."""
+    out = dict(defaults)
+    for name, value in (overrides or {}).items():
+        if name not in out:
+            raise ValueError(f"thresholds.{name}: unknown label (expected one of {', '.join(out)})")
+        if not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"thresholds.{name}: {value} is not between 0 and 1")
+        out[name] = float(value)
+    return out
+
+
 class Scorer:
     def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, max_batch_windows: int = 16) -> None:
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
@@ -58,14 +70,7 @@ class Scorer:
         return comment, tokens
 
     def thresholds_for(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
-        t = dict(self.manifest.thresholds)
-        for name, value in (overrides or {}).items():
-            if name not in t:
-                raise ValueError(f"thresholds.{name}: unknown label (expected one of {', '.join(self.labels)})")
-            if not 0.0 <= float(value) <= 1.0:
-                raise ValueError(f"thresholds.{name}: {value} is not between 0 and 1")
-            t[name] = float(value)
-        return t
+        return resolve_thresholds(self.manifest.thresholds, overrides)
 
     def score(
         self,
