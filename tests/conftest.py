@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -19,18 +18,10 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def span_model_dir(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped model with every span threshold at 0, so every comment has spans whatever the weights.
+    """The shipped model with every span threshold at 0, so every comment has spans whatever the weights."""
+    from tiny_model import with_spans_everywhere
 
-    Span thresholds are not covered by the manifest's file hashes, and the model files are
-    linked, not copied.
-    """
-    target = tmp_path_factory.mktemp("span_model")
-    for name in ("model.onnx", "tokenizer.json"):
-        (target / name).symlink_to((model_dir / name).resolve())
-    manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
-    manifest["span_thresholds"] = {label: 0.0 for label in manifest["span_thresholds"]}
-    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return target
+    return with_spans_everywhere(model_dir, tmp_path_factory.mktemp("span_model"))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tiny_model import with_spans_everywhere
+
 from api_server import Server, start_server
 from service.labels.store import LabelStore
 
@@ -49,13 +51,7 @@ def browser():
 def span_tiny_model(tiny_model_dir: Path, tmp_path_factory) -> Path:
     """The tiny model with every span threshold at 0: its spans cover the text, so the page's
     DOM is cut into many highlight elements (span thresholds are not hashed)."""
-    target = tmp_path_factory.mktemp("span_tiny")
-    for name in ("model.onnx", "tokenizer.json"):
-        (target / name).symlink_to((tiny_model_dir / name).resolve())
-    manifest = json.loads((tiny_model_dir / "manifest.json").read_text(encoding="utf-8"))
-    manifest["span_thresholds"] = {label: 0.0 for label in manifest["span_thresholds"]}
-    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return target
+    return with_spans_everywhere(tiny_model_dir, tmp_path_factory.mktemp("span_tiny"))
 
 
 @pytest.fixture(scope="module")

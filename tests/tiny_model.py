@@ -48,3 +48,17 @@ def _set_version(model_dir: Path, version: str) -> None:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["version"] = version
     path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def with_spans_everywhere(model_dir: Path, target: Path) -> Path:
+    """``model_dir`` with every span threshold at 0, so every comment has spans whatever the weights.
+
+    Span thresholds are not covered by the manifest's file hashes; the model files are linked, not copied.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("model.onnx", "tokenizer.json"):
+        (target / name).symlink_to((model_dir / name).resolve())
+    manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["span_thresholds"] = {label: 0.0 for label in manifest["span_thresholds"]}
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return target

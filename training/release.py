@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from service.runtime.scorer import Scorer
 from service.runtime.windows import load_tokenizer, pad_windows
