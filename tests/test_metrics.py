@@ -30,3 +30,27 @@ def test_threshold_separates():
     p = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
     t = best_f1_threshold(y, p)
     assert 0.3 < t <= 0.6
+
+
+def test_span_f1_scores_against_human_spans_only():
+    """Weak lexicon spans added for training must not count as gold in the SemEval metric."""
+    from types import SimpleNamespace
+
+    from service.schema import Record, Span
+    from training.evaluate import gold_toxic_spans, span_f1
+
+    text = "you damn idiot"
+    record = Record(
+        source="tsd", split="test", comment_id="1", text=text,
+        spans=[Span(9, 14, "toxic"), Span(4, 8, "profanity")],
+        span_labels=["toxic"], meta={"weak_span_labels": ["profanity"]},
+    )
+    assert gold_toxic_spans(record) == [Span(9, 14, "toxic")]
+
+    def engine_predicting(*ranges):
+        hits = [SimpleNamespace(start=s, end=e) for s, e in ranges]
+        return SimpleNamespace(decode_spans=lambda pred, thresholds: hits)
+
+    assert span_f1(engine_predicting((9, 14)), [record], [None], 0.5) == 1.0
+    # Predicting the weak span as well is a false positive, not a hit.
+    assert span_f1(engine_predicting((4, 8), (9, 14)), [record], [None], 0.5) == pytest.approx(2 * 5 / (9 + 5))

@@ -42,6 +42,15 @@ def predict_records(engine: Engine, records: Sequence[Record], batch: int = 256)
     return out
 
 
+def gold_toxic_spans(record: Record) -> list:
+    """The human-annotated spans behind the toxic channel, as training sees them.
+
+    Weak lexicon spans (``meta.weak_span_labels``) are training hints, never gold: counting
+    them would score the model against its own kind of guess, not against the annotators.
+    """
+    return [s for s in record.spans if s.label in record.span_labels]
+
+
 def span_f1(engine: Engine, records: Sequence[Record], preds: Sequence[Prediction], threshold: float) -> float | None:
     """Mean SemEval character F1 over records annotated with toxic spans."""
     thresholds = [1.1] * len(SPAN_LABELS)
@@ -50,7 +59,7 @@ def span_f1(engine: Engine, records: Sequence[Record], preds: Sequence[Predictio
     for r, p in zip(records, preds):
         if "toxic" not in r.span_labels:
             continue
-        gold = offsets_of((s.start, s.end) for s in r.spans)
+        gold = offsets_of((s.start, s.end) for s in gold_toxic_spans(r))
         hits = engine.decode_spans(p, thresholds)
         scores.append(char_f1(offsets_of((h.start, h.end) for h in hits), gold))
     return float(np.mean(scores)) if scores else None
