@@ -41,3 +41,19 @@ def test_base_model_resolution(tmp_path):
     assert resolve_base_model(str(tmp_path)) == str(tmp_path)
     assert resolve_base_model("all-MiniLM-L6-v2").endswith("model")
     assert resolve_base_model("bert-base-uncased") == "bert-base-uncased"  # a hub id passes through
+
+
+def test_seed_labels_get_their_mix_weight(tmp_path, monkeypatch):
+    """Seed labels are weighed by the mix's "seeds" entry, whatever source name their file uses."""
+    import random
+
+    import training.data.extra as extra
+    from training.train import TrainConfig, load_records, training_mix
+
+    path = tmp_path / "labels.jsonl"
+    write_records(path, [Record("seed", "train", "000_x:c1", "those kebabs again", {"hate": 1}, meta={"thread_id": "000_x"})])
+    monkeypatch.setattr(extra, "load_seed_labels", lambda: load_seed_labels(path))
+    cfg = TrainConfig(mix={"seeds": 5.0})
+    got = load_records(cfg)
+    assert [r.source for r in got] == ["seeds"]
+    assert len(training_mix(got, cfg, random.Random(0))) == 5

@@ -13,7 +13,7 @@ import os
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +92,8 @@ def load_records(cfg: TrainConfig) -> list[Record]:
     if "behaviour" in cfg.mix:
         records += load_behaviour()
     if "seeds" in cfg.mix:
-        records += load_seed_labels()
+        # The mix weighs records by source: seed labels count as "seeds" whatever their file calls them.
+        records += [replace(r, source="seeds") for r in load_seed_labels()]
     for spec in cfg.datasets:
         records += load_extra(spec)
     return records
