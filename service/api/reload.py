@@ -45,11 +45,11 @@ def warm_up(scorer: Any, batch_size: int) -> None:
     scorer.score([WARMUP_TEXTS[i % len(WARMUP_TEXTS)] for i in range(batch_size)])
 
 
-def load_warm_scorer(model_dir: Path, threads: int, thresholds: dict[str, float], batch_size: int) -> Any:
+def load_warm_scorer(model_dir: Path, threads: int, thresholds: dict[str, float], batch_size: int, spin: bool) -> Any:
     """A verified, warmed-up Scorer for ``model_dir``; ModelError for anything that would not serve."""
     from service.runtime.scorer import Scorer
 
-    scorer = Scorer(model_dir, threads)
+    scorer = Scorer(model_dir, threads, spin=spin)
     try:
         scorer.thresholds_for(thresholds)
     except ValueError as exc:
@@ -119,7 +119,12 @@ class ModelReloader:
             started = time.perf_counter()
             try:
                 scorer = await asyncio.to_thread(
-                    load_warm_scorer, model_dir, settings.onnx_threads, dict(settings.thresholds), settings.max_batch_size
+                    load_warm_scorer,
+                    model_dir,
+                    settings.onnx_threads,
+                    dict(settings.thresholds),
+                    settings.max_batch_size,
+                    settings.onnx_spinning,
                 )
             except ModelError as exc:
                 state.metrics.reloads.inc(labels=("refused",))

@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     port: int = Field(8080, ge=0, le=65535)
     workers: int = Field(1, ge=1, description="Server processes; each loads its own model and keeps its own metrics.")
     threads: int | None = Field(None, ge=1, description="onnxruntime intra-op threads per worker (default: CPU count / workers).")
+    onnx_spinning: bool = Field(
+        False, description="Let idle onnxruntime threads busy-wait between model calls (faster back-to-back calls, less CPU left for HTTP)."
+    )
 
     thresholds: dict[str, float] = Field(default_factory=dict, description="Server-wide threshold overrides per label.")
 

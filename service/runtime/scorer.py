@@ -17,13 +17,16 @@ from service.runtime.engine import Engine
 from service.runtime.windows import load_tokenizer
 
 
-def _session(model_path: Path, threads: int | None):
+def _session(model_path: Path, threads: int | None, spin: bool):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.intra_op_num_threads = threads or os.cpu_count() or 1
     opts.inter_op_num_threads = 1
+    # Idle worker threads busy-wait for the next call by default: best for back-to-back batch
+    # scoring, but in a server they burn the cores the event loop needs between batches.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     return ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
@@ -40,11 +43,18 @@ def resolve_thresholds(defaults: Mapping[str, float], overrides: Mapping[str, fl
 
 
 class Scorer:
-    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, max_batch_windows: int = 16) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        threads: int | None = None,
+        max_batch_windows: int = 16,
+        spin: bool = True,
+    ) -> None:
+        """``spin=False`` for a process that does other work between calls (a server)."""
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.manifest: Manifest = read_manifest(self.model_dir)
         try:
-            self.session = _session(self.model_dir / "model.onnx", threads)
+            self.session = _session(self.model_dir / "model.onnx", threads, spin)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"{self.model_dir / 'model.onnx'}: onnxruntime cannot load it: {exc}") from exc
         tokenizer = load_tokenizer(str(self.model_dir / "tokenizer.json"))
