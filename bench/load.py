@@ -60,6 +60,32 @@ def make_corpus(n: int, seed: int = 7) -> list[str]:
     return corpus
 
 
+def model_ceiling(model: Path | None, corpus: list[str], batch_size: int, threads: int | None, n: int = 512) -> tuple[float, float]:
+    """Milliseconds per comment for the model alone: one comment per call, and ``batch_size`` per call.
+
+    Their ratio bounds what batching can buy over HTTP: requests also pay for parsing, routing
+    and JSON, which batching does not shrink, so the service's ratio is below this one.
+    """
+    import gc
+
+    from service.runtime.scorer import Scorer
+
+    scorer = Scorer(model, threads=threads, spin=False)
+    texts = corpus[:n]
+    scorer.score(texts[:batch_size])
+    started = time.perf_counter()
+    for text in texts:
+        scorer.score([text])
+    single = (time.perf_counter() - started) / len(texts)
+    started = time.perf_counter()
+    for b in range(0, len(texts), batch_size):
+        scorer.score(texts[b : b + batch_size])
+    batched = (time.perf_counter() - started) / len(texts)
+    del scorer
+    gc.collect()
+    return single * 1000, batched * 1000
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return math.nan
@@ -105,7 +131,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(mode: str, model: Path | None, batch_size: int, wait_ms: float, threads: int | None) -> Server:
+def start_server(mode: str, model: Path | None, batch_size: int, wait_ms: float, threads: int | None, spinning: bool) -> Server:
     port = free_port()
     # Only the model location may come from the caller's environment: every other setting is the bench's.
     env = {k: v for k, v in os.environ.items() if not k.startswith("THREADGUARD_") or k == "THREADGUARD_MODEL_DIR"}
@@ -116,6 +142,7 @@ def start_server(mode: str, model: Path | None, batch_size: int, wait_ms: float,
             "THREADGUARD_MAX_BATCH_SIZE": str(batch_size if mode == "batched" else 1),
             "THREADGUARD_MAX_WAIT_MS": str(wait_ms if mode == "batched" else 0),
             "THREADGUARD_MAX_QUEUE": "4096",
+            "THREADGUARD_ONNX_SPINNING": "true" if spinning else "false",
         }
     )
     if threads:
@@ -342,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--wait-ms", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads per server (default: all cores).")
+    parser.add_argument("--onnx-spinning", action="store_true", help="Servers let idle onnxruntime threads busy-wait (default: off, as served).")
     parser.add_argument("--out", type=Path, default=None, help="Also write the results here as JSON.")
     args = parser.parse_args(argv)
     if any(c < 1 for c in args.concurrency) or args.requests < 1 or args.rounds < 1:
@@ -349,10 +377,17 @@ def main(argv: list[str] | None = None) -> int:
 
     run_deadline = time.monotonic() + args.total_seconds
     corpus = make_corpus(500)
+    single_ms, batched_ms = model_ceiling(args.model, corpus, args.batch_size, args.threads)
+    ceiling = single_ms / batched_ms
+    print(
+        f"model alone: {single_ms:.2f} ms/comment one per call, {batched_ms:.2f} ms/comment {args.batch_size} per call: "
+        f"batching can buy at most {ceiling:.2f}x before any HTTP cost",
+        flush=True,
+    )
     servers: dict[str, Server] = {}
     try:
         for mode in ("naive", "batched"):
-            servers[mode] = start_server(mode, args.model, args.batch_size, args.wait_ms, args.threads)
+            servers[mode] = start_server(mode, args.model, args.batch_size, args.wait_ms, args.threads, args.onnx_spinning)
         all_results = run_levels(servers, args, corpus, run_deadline)
 
         by_mode = {(r.mode, r.concurrency): r for r in all_results}
@@ -396,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
             "levels": [asdict(r) for r in all_results],
             "half_rate": {"rate": rate, **asdict(half)},
             "checks": {k: {"ok": ok, "detail": d} for k, (ok, d) in checks.items()},
-            "settings": {"batch_size": args.batch_size, "wait_ms": args.wait_ms, "threads": args.threads, "cpus": os.cpu_count()},
+            "model_alone_ms_per_comment": {"single": round(single_ms, 3), "batched": round(batched_ms, 3), "ratio": round(ceiling, 2)},
+            "settings": {"onnx_spinning": args.onnx_spinning, "batch_size": args.batch_size, "wait_ms": args.wait_ms, "threads": args.threads, "cpus": os.cpu_count()},
         }
         args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0 if all(ok for ok, _ in checks.values()) else 1
