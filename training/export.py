@@ -81,7 +81,9 @@ def quantise(src: Path, dst: Path) -> None:
         str(src),
         str(dst),
         weight_type=QuantType.QInt8,
-        per_channel=False,
+        # Per-channel weight scales: as fast here, and closer to fp32 (flag agreement on
+        # 2,000 TSD comments 99.57% against 99.05% per-tensor).
+        per_channel=True,
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
