@@ -92,6 +92,50 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         typer.echo(render_table(report))
         typer.echo(f"written: {target}")
 
+    @app.command("eval-seeds")
+    def eval_seeds_command(
+        labels: Path = typer.Option(Path("seeds/labels.jsonl"), help="Seed label records (JSONL)."),
+        model: Optional[Path] = typer.Option(None, help="Model directory whose checkpoint.pt and span threshold are used (default: the shipped model)."),
+        steps: int = typer.Option(100, help="Fine-tuning steps per held-out thread."),
+        out: Optional[Path] = typer.Option(None, help="Also write the JSON report here."),
+    ) -> None:
+        """Leave-one-thread-out span F1 on the seed labels (see training/loto.py); trains once per thread."""
+        import json
+
+        from service.io import atomic_write_text
+        from service.runtime.bundle import ModelError, default_model_dir, read_manifest
+        from service.schema import read_records
+        from training.export import CHECKPOINT
+        from training.loto import leave_one_thread_out
+
+        model_dir = model or default_model_dir()
+        try:
+            manifest = read_manifest(model_dir)
+        except ModelError as exc:
+            typer.echo(f"threadguard: error: {exc}", err=True)
+            raise typer.Exit(2)
+        checkpoint = Path(model_dir) / CHECKPOINT
+        if not labels.is_file():
+            typer.echo(f"threadguard: error: {labels}: no such file (write the seed labels first; see seeds/README.md)", err=True)
+            raise typer.Exit(2)
+        if not checkpoint.is_file():
+            typer.echo(f"threadguard: error: {checkpoint}: the model directory has no training checkpoint", err=True)
+            raise typer.Exit(2)
+        try:
+            records = list(read_records(labels))
+            report = leave_one_thread_out(records, checkpoint, manifest.span_thresholds["toxic"], steps=steps)
+        except (ValueError, KeyError, TypeError) as exc:
+            typer.echo(f"threadguard: error: {labels}: {exc}", err=True)
+            raise typer.Exit(2)
+        if out:
+            atomic_write_text(out, json.dumps(report, indent=2) + "\n")
+        typer.echo(f"{'thread':<32}{'comments':>9}{'unseen':>9}{'held out':>10}")
+        for row in report["threads"]:
+            held = "-" if row["held_out_f1"] is None else f"{row['held_out_f1']:.3f}"
+            typer.echo(f"{row['thread']:<32}{row['comments']:>9}{row['unseen_f1']:>9.3f}{held:>10}")
+        held = "-" if report["held_out_f1"] is None else f"{report['held_out_f1']:.3f}"
+        typer.echo(f"{'all':<32}{sum(r['comments'] for r in report['threads']):>9}{report['unseen_f1']:>9.3f}{held:>10}")
+
     @app.command("retrain")
     def retrain_command(
         labels_db: str = typer.Option(None, "--db", envvar="THREADGUARD_LABELS_DB", help="Label store URL (default sqlite:///labels.db)."),
