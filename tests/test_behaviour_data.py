@@ -18,8 +18,8 @@ from training.data.behaviour_markup import MarkupError, render
 from training.data.behaviour_templates import OBFUSCATORS, ZERO_WIDTH_SPACE
 
 REPO = Path(__file__).resolve().parents[1]
-BENIGN = ("counter_speech", "negated_hate", "neutral_group_mention", "reclaimed_slur", "slur_homonym",
-          "abuse_at_objects")
+BENIGN = ("counter_speech", "negated_hate", "neutral_group_mention", "positive_group_mention", "reclaimed_slur",
+          "slur_homonym", "abuse_at_objects")
 HATEFUL = ("hate_as_question_or_opinion", "explicit_hate_and_slurs", "obfuscated_slur", "pronoun_reference")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 

@@ -27,6 +27,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "counter_speech",
     "negated_hate",
     "neutral_group_mention",
+    "positive_group_mention",
     "profanity_not_hate",
     "insult_individual",
     "abuse_at_objects",
@@ -48,6 +49,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "counter_speech": ALL_ZERO,
     "negated_hate": ALL_ZERO,
     "neutral_group_mention": ALL_ZERO,
+    "positive_group_mention": ALL_ZERO,
     "profanity_not_hate": {"toxic": 1, "profanity": 1, "hate": 0, "slur": 0, "insult": 0, "threat": 0},
     "insult_individual": {"toxic": 1, "insult": 1, "hate": 0, "slur": 0, "threat": 0},
     "abuse_at_objects": ALL_ZERO,
@@ -559,6 +561,54 @@ def _neutral_group_mention() -> list[Template]:
         "My lesbian aunts have been married for twenty years.",
         "The Latino heritage festival is this weekend.",
         "Asian grocery stores have the best snacks.",
+    ))
+
+
+def _positive_group_mention() -> list[Template]:
+    """Praise, support and rights claims for a group: the group name must not read as an attack."""
+    c = "positive_group_mention"
+    return [
+        _tpl(c, "deserve", "{^g.pl} deserve {good}.", g=ALL_GROUPS,
+             good=("equal pay", "respect", "the same rights as everyone else", "to feel safe in their own homes",
+                   "a voice in this debate", "better than this", "our support", "fair treatment at work")),
+        _tpl(c, "are_adj", "{^g.pl} are {adj}.", g=ALL_GROUPS,
+             adj=("wonderful people", "brilliant", "kind and generous", "hard-working", "amazing engineers",
+                  "welcome here", "valued members of our community", "just as capable as anyone", "great parents",
+                  "peaceful people", "strong and resilient")),
+        _tpl(c, "love", "I {love} {g.people}{tail}", g=ALL_GROUPS, love=("love", "admire", "really respect", "stand with"),
+             tail=(".", "!", " and always will.", ", they've always been good to me.")),
+        _tpl(c, "proud", "Proud to be {g.one}{tail}", g=ALL_GROUPS, tail=(".", "!", " and proud of my family.", ", always.")),
+        _tpl(c, "right_to", "{^g.pl} should have the right to {right}.", g=ALL_GROUPS,
+             right=("vote", "marry whoever they love", "work", "live where they want", "practise their faith",
+                    "equal healthcare", "speak freely")),
+        _tpl(c, "make_stronger", "{^g.people} make {place} {better}.", g=ALL_GROUPS,
+             place=("this country", "our city", "this town", "our team", "the neighbourhood"),
+             better=("stronger", "better", "a richer place", "more interesting")),
+        _tpl(c, "contributions", "{^g.people} have made huge contributions to {field}.", g=ALL_GROUPS,
+             field=("science", "music", "medicine", "this city", "literature", "sport", "our economy")),
+        _tpl(c, "need_more", "We need more {g.adj} {job}.", g=ALL_GROUPS,
+             job=("doctors", "teachers", "engineers", "politicians", "voices in the newsroom", "people on the council")),
+        _tpl(c, "matter", "{^g.adj} lives matter.", g=ALL_GROUPS),
+        _tpl(c, "thank_you", "Thank you to all the {g.adj} {job} who {did}.", g=ALL_GROUPS,
+             job=("nurses", "volunteers", "teachers", "workers", "neighbours"),
+             did=("kept the hospital running", "helped after the flood", "showed up today", "make this place work")),
+    ] + _hand(c, (
+        "Women deserve equal pay, full stop.",
+        "Black lives matter.",
+        "Trans women are women.",
+        "Gay marriage should be legal everywhere.",
+        "Refugees are welcome here.",
+        "Muslims are peaceful people, like most people anywhere.",
+        "Jews have contributed so much to science and the arts.",
+        "Disabled people are just as capable as anyone else.",
+        "Immigrants built this country.",
+        "I'm proud to be a Kurd.",
+        "Russians I know are some of the kindest people I've met.",
+        "Love is love. Gay couples deserve the same happiness as anyone.",
+        "Turkish hospitality is the best in the world.",
+        "Women should have the right to choose.",
+        "Asian Americans have been part of this country for over 150 years.",
+        "Happy Pride to all my lesbian and gay friends!",
     ))
 
 
@@ -1180,7 +1230,7 @@ def _civil_comment() -> list[Template]:
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
-        _counter_speech, _negated_hate, _neutral_group_mention, _profanity_not_hate, _insult_individual,
+        _counter_speech, _negated_hate, _neutral_group_mention, _positive_group_mention, _profanity_not_hate, _insult_individual,
         _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
         _nationality_slurs_seed_groups, _civil_comment,
