@@ -332,3 +332,23 @@ def test_comment_text_is_logged_only_when_enabled(model_dir):
         root.setLevel(saved[0])
         root.handlers[:] = saved[1]
         root.propagate = saved[2]
+
+
+@pytest.mark.parametrize("spinning", [False, True])
+def test_server_session_spinning_follows_settings(model_dir, tmp_path, spinning):
+    """Idle onnxruntime threads busy-wait only when the settings say so (default: not in a server)."""
+    from service.api.settings import ServiceSettings
+    from service.api.state import ServiceState
+
+    settings = ServiceSettings(model_dir=model_dir, threads=1, onnx_spinning=spinning, labels_db=f"sqlite:///{tmp_path}/l.db")
+
+    async def started_state() -> ServiceState:
+        state = ServiceState(settings)
+        await state.start()
+        await state.stop()
+        return state
+
+    state = asyncio.run(started_state())
+    entry = state.scorer.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
+    assert entry == ("1" if spinning else "0")
+    assert ServiceSettings(model_dir=model_dir).onnx_spinning is False
