@@ -1,12 +1,12 @@
 """Scoring speed: our runtime (onnxruntime int8, batched) vs the same model in PyTorch eager
 through a Hugging Face ``Pipeline``, on the same comments, in one run.
 
-    python bench/speed.py [--n 2000] [--model models/threadguard-minilm] [--checkpoint runs/main/best.pt]
+    python bench/speed.py [--n 2000] [--model models/threadguard-minilm] [--checkpoint PATH]
 
 Each side runs in its own process so that its peak RSS is its own. The torch side loads the
-fine-tuned checkpoint when given (or found at runs/main/best.pt); otherwise the same
-architecture with the base MiniLM weights and fresh heads, which costs exactly the same
-compute, and the output says so.
+model directory's fp16 training checkpoint (``checkpoint.pt``, as float32) or the one given;
+without one (it is not in git), the same architecture with the base MiniLM weights and fresh
+heads, which costs exactly the same compute, and the output says so.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -108,12 +109,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    parser.add_argument("--checkpoint", default=str(ROOT / "runs" / "main" / "best.pt"))
+    parser.add_argument("--checkpoint", default=None, help="torch weights for the pipeline side (default: the model directory's checkpoint.pt)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3, help="runtime/pipeline pairs, in alternating order (default 3)")
     parser.add_argument("--side", choices=["runtime", "pipeline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     texts = load_comments(args.n)
+    if args.checkpoint is None:  # the very weights the runtime side serves
+        from service.runtime.bundle import default_model_dir
+
+        args.checkpoint = str(Path(args.model or default_model_dir()) / "checkpoint.pt")
     if args.side == "runtime":
         print(json.dumps(run_runtime(texts, args.model, args.threads)))
         return
@@ -121,21 +127,31 @@ def main() -> None:
         print(json.dumps(run_pipeline(texts, args.checkpoint, args.threads)))
         return
 
-    results = {}
-    for side in ("runtime", "pipeline"):
+    def run_side(side: str) -> dict:
         cmd = [sys.executable, __file__, "--side", side, "--n", str(args.n), "--threads", str(args.threads), "--checkpoint", args.checkpoint]
         if args.model:
             cmd += ["--model", args.model]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout
-        results[side] = json.loads(out.strip().splitlines()[-1])
-    rt, hf = results["runtime"], results["pipeline"]
-    print(f"comments: {len(texts)} (tsd_trial + tsd_train), threads: {args.threads}")
-    print(f"threadguard runtime (onnxruntime int8, batched): {rt['comments_per_s']:8.1f} comments/s, peak RSS {rt['peak_rss_mb']:.0f} MiB")
-    print(f"HF pipeline, PyTorch eager fp32, per comment:     {hf['comments_per_s']:8.1f} comments/s, peak RSS {hf['peak_rss_mb']:.0f} MiB")
-    print(f"  torch weights: {hf['weights']}")
-    print(f"ratio (runtime / pipeline): {rt['comments_per_s'] / hf['comments_per_s']:.2f}x")
+        return json.loads(out.strip().splitlines()[-1])
 
+    print(f"comments: {len(texts)} (tsd_trial + tsd_train), threads: {args.threads}, rounds: {args.rounds}")
+    ratios = []
+    for rnd in range(args.rounds):
+        # Alternate the order: a shared machine's background load drifts, and alternating
+        # spreads the drift over both sides instead of handing it to one.
+        order = ("runtime", "pipeline") if rnd % 2 == 0 else ("pipeline", "runtime")
+        results = {side: run_side(side) for side in order}
+        rt, hf = results["runtime"], results["pipeline"]
+        ratios.append(rt["comments_per_s"] / hf["comments_per_s"])
+        print(
+            f"round {rnd + 1}: runtime (onnxruntime int8, batched) {rt['comments_per_s']:7.1f} comments/s, peak RSS {rt['peak_rss_mb']:.0f} MiB | "
+            f"HF pipeline (PyTorch eager fp32, per comment) {hf['comments_per_s']:6.1f} comments/s, peak RSS {hf['peak_rss_mb']:.0f} MiB | "
+            f"ratio {ratios[-1]:.2f}x",
+            flush=True,
+        )
+    print(f"torch weights: {hf['weights']}")
+    print(f"ratio (runtime / pipeline): median {statistics.median(ratios):.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}x")
 
 if __name__ == "__main__":
     main()
