@@ -54,7 +54,7 @@ class MicroBatcher:
     def __init__(
         self,
         score_fn: ScoreFn,
-        max_batch_size: int = 32,
+        max_batch_size: int = 16,
         max_wait_s: float = 0.005,
         max_queue: int = 2048,
         on_batch: BatchObserver | None = None,
