@@ -284,7 +284,7 @@ def _wait_for_progress(proc: subprocess.Popen, checkpoint: Path, at_least: int, 
 
 
 def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_model: Path, tmp_path: Path) -> None:
-    ids = big_dump(tmp_path / "big.jsonl")
+    ids = big_dump(tmp_path / "big.jsonl", n=2000)  # cannot finish before the kill lands
     out = tmp_path / "out"
     args: list[str | Path] = [tmp_path / "big.jsonl", "--out", out, "--chunk-size", "8"]
     proc = _start(args, usable_model)
@@ -318,7 +318,9 @@ def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_mode
 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(usable_model: Path, tmp_path: Path) -> None:
-    ids = big_dump(tmp_path / "big.jsonl", n=400)
+    # Long enough that the run cannot finish between the progress check and the signal
+    # (400 short comments take well under a second on an idle machine).
+    ids = big_dump(tmp_path / "big.jsonl", n=4000)
     out = tmp_path / "out"
     args: list[str | Path] = [tmp_path / "big.jsonl", "--out", out, "--chunk-size", "8"]
     proc = _start(args, usable_model)
