@@ -264,7 +264,12 @@ def test_progress_bar_when_asked_for(usable_model: Path, tmp_path: Path) -> None
 
 def _start(args: list[str | Path], model_dir: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "service.cli", "moderate", *map(str, args), "--model", str(model_dir), "--threads", "1"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A shell without job control starts background jobs with SIGINT ignored, and children
+    # inherit that; the run under test must see Ctrl-C as a terminal would deliver it.
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def _wait_for_progress(proc: subprocess.Popen, checkpoint: Path, at_least: int, timeout: float = 90) -> dict[str, Any]:
@@ -318,9 +323,7 @@ def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_mode
 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(usable_model: Path, tmp_path: Path) -> None:
-    # Long enough that the run cannot finish between the progress check and the signal
-    # (400 short comments take well under a second on an idle machine).
-    ids = big_dump(tmp_path / "big.jsonl", n=4000)
+    ids = big_dump(tmp_path / "big.jsonl", n=2000)  # cannot finish before the signal lands
     out = tmp_path / "out"
     args: list[str | Path] = [tmp_path / "big.jsonl", "--out", out, "--chunk-size", "8"]
     proc = _start(args, usable_model)
