@@ -288,13 +288,20 @@ def _wait_for_progress(proc: subprocess.Popen, checkpoint: Path, at_least: int, 
     pytest.fail("run made no progress")
 
 
-def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_model: Path, tmp_path: Path) -> None:
-    ids = big_dump(tmp_path / "big.jsonl", n=2000)  # cannot finish before the kill lands
+def _interrupted_run(tmp_path: Path, model_dir: Path, sig: int, at_least: int) -> tuple[list[str], Path, list[str | Path], subprocess.Popen]:
+    """A moderate run over a 2,000-comment dump (too long to finish before the signal lands),
+    sent ``sig`` once ``at_least`` comments are checkpointed; returns (ids, out, args, process)."""
+    ids = big_dump(tmp_path / "big.jsonl", n=2000)
     out = tmp_path / "out"
     args: list[str | Path] = [tmp_path / "big.jsonl", "--out", out, "--chunk-size", "8"]
-    proc = _start(args, usable_model)
-    _wait_for_progress(proc, out / ".threadguard-run" / "checkpoint.json", at_least=40)
-    proc.send_signal(signal.SIGKILL)
+    proc = _start(args, model_dir)
+    _wait_for_progress(proc, out / ".threadguard-run" / "checkpoint.json", at_least=at_least)
+    proc.send_signal(sig)
+    return ids, out, args, proc
+
+
+def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_model: Path, tmp_path: Path) -> None:
+    ids, out, args, proc = _interrupted_run(tmp_path, usable_model, signal.SIGKILL, at_least=40)
     proc.wait(timeout=30)
     proc.stdout.close(), proc.stderr.close()
 
@@ -323,12 +330,7 @@ def test_resume_after_kill_scores_every_comment_once(scorer: Scorer, usable_mode
 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(usable_model: Path, tmp_path: Path) -> None:
-    ids = big_dump(tmp_path / "big.jsonl", n=2000)  # cannot finish before the signal lands
-    out = tmp_path / "out"
-    args: list[str | Path] = [tmp_path / "big.jsonl", "--out", out, "--chunk-size", "8"]
-    proc = _start(args, usable_model)
-    _wait_for_progress(proc, out / ".threadguard-run" / "checkpoint.json", at_least=16)
-    proc.send_signal(signal.SIGINT)
+    ids, out, args, proc = _interrupted_run(tmp_path, usable_model, signal.SIGINT, at_least=16)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "--resume" in err
