@@ -40,6 +40,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "pronoun_reference",
     "nationality_slurs_seed_groups",
     "civil_comment",
+    "abuse_at_nonprotected_group",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -62,6 +63,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "pronoun_reference": {"toxic": 1, "hate": 1},
     "nationality_slurs_seed_groups": {"toxic": 1, "hate": 1, "slur": 1},
     "civil_comment": ALL_ZERO,
+    "abuse_at_nonprotected_group": {"toxic": 1, "insult": 1, "hate": 0, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1227,13 +1229,65 @@ def _civil_comment() -> list[Template]:
     ))
 
 
+# Groups defined by a job, a hobby, a team or a party: insulting them is abuse, not hate, because
+# none of these is a protected characteristic. Same sentence shapes as the hate templates, so the
+# model has to look at who is targeted rather than at how harsh the words are.
+NON_PROTECTED_GROUPS = (
+    "politicians", "lawyers", "landlords", "bankers", "estate agents", "journalists", "referees", "cyclists",
+    "taxi drivers", "Tories", "Democrats", "Republicans", "liberals", "conservatives", "vegans", "gamers",
+    "influencers", "CEOs", "telemarketers", "Chelsea fans", "Yankees fans", "tax inspectors", "car salesmen",
+    "film critics", "city councillors", "traffic wardens", "hedge fund managers", "crypto bros",
+)
+NON_PROTECTED_ABUSE_NOUNS = _spans(
+    ("vermin", "rats", "parasites", "scum", "leeches", "maggots", "pigs", "snakes", "crooks", "clowns",
+     "idiots", "morons", "liars", "bloodsuckers", "frauds", "imbeciles"),
+    "insult",
+) + _spans(("scumbags", "bastards"), "insult,profanity")
+NON_PROTECTED_ABUSE = NON_PROTECTED_ABUSE_NOUNS + ("a [plague](insult)", "a [cancer](insult)")
+
+
+def _abuse_at_nonprotected_group() -> list[Template]:
+    """Abuse aimed at groups that are not protected (jobs, parties, fans): insulting, toxic, not hate."""
+    c = "abuse_at_nonprotected_group"
+    return [
+        _tpl(c, "are_abuse", "{^npg} are {abuse}.", npg=NON_PROTECTED_GROUPS, abuse=NON_PROTECTED_ABUSE),
+        _tpl(c, "all_of_them", "All {npg} are {ia} {ins}.", npg=NON_PROTECTED_GROUPS, ia=INSULT_ADJECTIVES,
+             ins=INSULT_NOUNS),
+        _tpl(c, "pronoun", "I can't stand {npg}. They are {abuse}.", npg=NON_PROTECTED_GROUPS,
+             abuse=NON_PROTECTED_ABUSE),
+        _tpl(c, "bunch_of", "{^npg}? Bunch of {ia} {abuse}.", npg=NON_PROTECTED_GROUPS, ia=INSULT_ADJECTIVES,
+             abuse=NON_PROTECTED_ABUSE_NOUNS),
+        _tpl(c, "never_trust", "Never trust {npg}, they are {abuse}, every one of them.",
+             npg=NON_PROTECTED_GROUPS, abuse=NON_PROTECTED_ABUSE),
+        _tpl(c, "question", "Why are {npg} such {ia} {abuse}?", npg=NON_PROTECTED_GROUPS, ia=INSULT_ADJECTIVES,
+             abuse=NON_PROTECTED_ABUSE_NOUNS),
+        _tpl(c, "worst", "Honestly, {npg} are the most {ia} people on earth.", npg=NON_PROTECTED_GROUPS,
+             ia=INSULT_ADJECTIVES),
+        _tpl(c, "these", "These {swear} {npg} are {abuse}.", npg=NON_PROTECTED_GROUPS, swear=SWEAR_ADJECTIVES,
+             abuse=NON_PROTECTED_ABUSE),
+    ] + _hand(c, (
+        "MPs are a pack of lying [weasels](insult).",
+        "That refereeing crew are [clueless](insult) [clowns](insult).",
+        "Letting agents are [bloodsucking](insult) [ghouls](insult).",
+        "Divorce lawyers are [sharks](insult) with law degrees.",
+        "Every Tory MP is a spineless [coward](insult).",
+        "Journalists are [vultures](insult), the lot of them.",
+        "Spurs fans are the [thickest](insult) people alive.",
+        "Bankers? [Scum](insult), all of them.",
+        "Estate agents are the [lowest form of life](insult).",
+        "Cyclists who run red lights are [morons](insult).",
+        "Influencers are useless [parasites](insult).",
+        "Telemarketers are [vermin](insult) and I hang up on every one.",
+    ))
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
         _counter_speech, _negated_hate, _neutral_group_mention, _positive_group_mention, _profanity_not_hate, _insult_individual,
         _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
-        _nationality_slurs_seed_groups, _civil_comment,
+        _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
