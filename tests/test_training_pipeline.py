@@ -58,6 +58,20 @@ def test_resumed_run_equals_uninterrupted_run(runs):
     assert [e["step"] for e in log if e["event"] == "eval"] == [2, 4]  # no step done twice
 
 
+def test_a_finished_run_leaves_its_final_weights_exportable(runs):
+    root, _ = runs
+    final = torch.load(root / "straight" / "final.pt", weights_only=False)
+    last = torch.load(root / "straight" / "last.pt", weights_only=False)
+    assert final["step"] == 4 and final["config"]["max_steps"] == 4
+    for name, tensor in last["model"].items():
+        assert torch.equal(tensor, final["model"][name]), name
+    # The interrupted run wrote its final weights only once resumed to the end: the same ones.
+    resumed = torch.load(root / "interrupted" / "final.pt", weights_only=False)
+    assert resumed["step"] == 4
+    for name, tensor in final["model"].items():
+        assert torch.allclose(tensor, resumed["model"][name], atol=1e-5), name
+
+
 @pytest.fixture(scope="module")
 def exported(runs, tmp_path_factory):
     from training.release import release

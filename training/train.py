@@ -2,7 +2,8 @@
 
 Resumable: ``last.pt`` holds model, optimiser, schedule and step; the batch order is a pure
 function of the seed, so a resumed run skips the batches it already did and continues
-exactly where it stopped. ``best.pt`` is the checkpoint with the best dev score so far.
+exactly where it stopped. ``best.pt`` is the checkpoint with the best dev score so far, and
+``final.pt`` the weights at the end of the schedule; both are what ``threadguard export`` takes.
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ def train(
         if improved:
             best = score
             save_atomic({"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}, out / "best.pt")
+        if step == total_steps:  # the end of the schedule, exportable like best.pt
+            save_atomic({"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}, out / "final.pt")
         save_atomic(
             {
                 "model": model.state_dict(),
