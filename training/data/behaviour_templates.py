@@ -611,6 +611,33 @@ def _positive_group_mention() -> list[Template]:
         "Women should have the right to choose.",
         "Asian Americans have been part of this country for over 150 years.",
         "Happy Pride to all my lesbian and gay friends!",
+        # "<group> are <adjective>" is also the shape of most stereotypes ("are lazy"), so the
+        # frame needs praise too, or the model learns the frame instead of the words in it.
+        # Adjectives here differ from the held-out "are_adj" template's, which measures the rest.
+        "Turks are such warm hosts.",
+        "Jews are a gift to this city's culture.",
+        "Muslims are great neighbours, honestly.",
+        "Gay men are fantastic friends to have.",
+        "Lesbians are the funniest people I know.",
+        "Trans people are brave for living openly.",
+        "Disabled people are experts on their own lives.",
+        "Immigrants are the reason our hospital still runs.",
+        "Refugees are some of the most determined people you will meet.",
+        "Kurds are incredibly hospitable.",
+        "Arabs are generous to a fault.",
+        "Russians are lovely people, whatever their government does.",
+        "Americans are friendly once you get to know them.",
+        "Black people are an essential part of this nation's story.",
+        "Asian families are so welcoming.",
+        "Mexicans are talented cooks and craftsmen.",
+        "Hindus are gentle, thoughtful people.",
+        "Sikhs are famously charitable.",
+        "Women are excellent leaders.",
+        "Indians are superb doctors and teachers.",
+        "Chinese students are a real asset to the campus.",
+        "Roma musicians are extraordinary.",
+        "Jewish people are good neighbours too.",
+        "Latinos are honest, decent people.",
     ))
 
 
