@@ -25,10 +25,10 @@ def test_run_probes_scores_every_probe_against_its_expected_flag(model_dir: Path
         expected, texts = PROBES[r.category]
         assert r.expected == expected and r.total == len(texts)
         assert r.correct == r.total - len(r.wrong)
-        # Every text named wrong really got the other flag.
-        if r.wrong:
-            flags = [x["flags"]["hate"] for x in scorer.score(list(r.wrong), spans=False)]
-            assert all(int(f) != expected for f in flags)
+        # The texts named wrong are exactly those whose flag differs, scored as one batch as
+        # run_probes does (int8 activation scales depend on the batch, see the model card).
+        flags = [x["flags"]["hate"] for x in scorer.score(list(texts), spans=False)]
+        assert r.wrong == tuple(t for t, f in zip(texts, flags) if int(f) != expected)
 
 
 def test_a_model_that_flags_everything_gets_exactly_the_hateful_probes_right(model_dir: Path) -> None:

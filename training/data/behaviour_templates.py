@@ -41,6 +41,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "nationality_slurs_seed_groups",
     "civil_comment",
     "abuse_at_nonprotected_group",
+    "stereotype_claim",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -64,6 +65,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "nationality_slurs_seed_groups": {"toxic": 1, "hate": 1, "slur": 1},
     "civil_comment": ALL_ZERO,
     "abuse_at_nonprotected_group": {"toxic": 1, "insult": 1, "hate": 0, "slur": 0, "threat": 0},
+    "stereotype_claim": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1308,6 +1310,42 @@ def _abuse_at_nonprotected_group() -> list[Template]:
     ))
 
 
+# Derogation without slurs or abusive nouns: a claim about what a whole group is, does or should
+# be denied. Every model before this category missed about half of such statements written
+# fresh for a check, because the contrast categories (neutral, positive, negated, quoted) had
+# taught that a group name plus a plain sentence is usually harmless.
+STEREOTYPE_CLAIMS = _spans(
+    ("are a threat to our way of life", "are taking over our neighbourhoods", "bring crime wherever they go",
+     "will never integrate", "are too dumb to run a business", "hate everything this country stands for",
+     "are ruining our schools", "should not be allowed to adopt", "are a mistake of nature",
+     "are dishonest by nature", "have no place in a decent society", "are secretly plotting against the rest of us",
+     "are to blame for every crisis", "are the reason this city is falling apart",
+     "shouldn't be allowed in the army", "should never be allowed to teach", "only understand violence",
+     "can't control their urges", "are a fifth column", "corrupt everything they touch", "are unfit to be parents",
+     "are incapable of honest work", "should be kept out of public life", "are why wages are so low",
+     "are filthy in their habits", "don't deserve the same rights as us", "are not capable of leading anything",
+     "should be banned from holding office", "should keep to their own kind",
+     "ruin every neighbourhood they move into", "exploit our generosity", "are raised to hate us",
+     "are less intelligent than the rest of us", "cannot be reasoned with", "are born liars"),
+    "hate",
+)
+
+
+def _stereotype_claim() -> list[Template]:
+    """Polite derogation: a group, a demeaning claim, no slur; hate, and toxic."""
+    c = "stereotype_claim"
+    return [
+        _tpl(c, "plain", "{^g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "honestly", "Honestly, {g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "lets_be_real", "Let's be real: {g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "everyone_knows", "Everyone knows {g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "not_racist_but", "I'm not a bigot, but {g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "the_problem", "The problem is that {g.people} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "just_facts", "{^g.people} {claim}, it's just facts.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+        _tpl(c, "experience", "In my experience {g.pl} {claim}.", g=ALL_GROUPS, claim=STEREOTYPE_CLAIMS),
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1315,6 +1353,7 @@ def build_templates() -> list[Template]:
         _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
+        _stereotype_claim,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
