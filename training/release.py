@@ -75,6 +75,8 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
     manifest = base_manifest(cfg_dict, thresholds, name, version)
     manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
     manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
+    if "soup" in state:  # a weight average (training/soup.py): name what was averaged
+        manifest["soup"] = state["soup"]
     manifest.update(extra_manifest or {})
 
     with tempfile.TemporaryDirectory() as tmp:
