@@ -72,6 +72,19 @@ def test_a_finished_run_leaves_its_final_weights_exportable(runs):
         assert torch.allclose(tensor, resumed["model"][name], atol=1e-5), name
 
 
+def test_an_averaged_checkpoint_exports_and_names_its_parts(runs, tmp_path):
+    from training.release import release
+    from training.soup import average_checkpoints
+
+    root, _ = runs
+    a, b = root / "straight" / "best.pt", root / "straight" / "final.pt"
+    average_checkpoints(a, b, 0.5, tmp_path / "soup.pt")
+    release(tmp_path / "soup.pt", tmp_path / "model", version="soup-1", parity_comments=20)
+    raw = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert raw["soup"] == {"a": str(a), "b": str(b), "weight_a": 0.5}
+    assert raw["version"] == "soup-1"
+
+
 @pytest.fixture(scope="module")
 def exported(runs, tmp_path_factory):
     from training.release import release

@@ -265,11 +265,12 @@ def train(
         score, details = dev_score(model, tokenizer, dev_records, cfg)
         model.train()
         improved = score > best
+        exportable = {"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}
         if improved:
             best = score
-            save_atomic({"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}, out / "best.pt")
-        if step == total_steps:  # the end of the schedule, exportable like best.pt
-            save_atomic({"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}, out / "final.pt")
+            save_atomic(exportable, out / "best.pt")
+        if step == total_steps:  # the end of the schedule
+            save_atomic(exportable, out / "final.pt")
         save_atomic(
             {
                 "model": model.state_dict(),
