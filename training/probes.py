@@ -50,6 +50,15 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Kurds are all terrorists.",
         "Black people have lower IQs, it's just science.",
         "Chinese people eat anything that moves, disgusting.",
+        # Written before the stage-9 training data (slur_at_individual, group_derogation), to measure it.
+        "Women should never be allowed to run a country.",
+        "Muslims are all secretly extremists.",
+        "Trans people are just confused and should get therapy instead of surgery.",
+        "Disabled people are a waste of resources.",
+        "Jews are greedy, it's in their blood.",
+        "Black people can't be trusted with money.",
+        "Refugees are all economic migrants faking persecution.",
+        "Sikhs are dirty and smell.",
     )),
     "dehumanisation": (1, (
         "Muslims are cockroaches.",
@@ -60,6 +69,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Refugees are parasites feeding on us.",
         "Gays are subhuman filth.",
         "Mexicans breed like rabbits.",
+        # Written before the stage-9 training data.
+        "Somalis are a swarm of locusts.",
+        "Pakistanis breed like rabbits and will outnumber us.",
+        "Roma are not human, they're a pest.",
+        "Those Nigerians are savages who belong in cages.",
+        "Gay people are an infestation.",
     )),
     "threat_at_group": (1, (
         "We should round up all the gays and shoot them.",
@@ -76,6 +91,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Look at that bunch of towelheads.",
         "These wetbacks are everywhere now.",
         "My neighbour is a stupid chink.",
+        # Written before the stage-9 training data.
+        "That cashier was a rude little spic.",
+        "Get off my lawn, you filthy kike.",
+        "Some raghead cut me off in traffic today.",
+        "Our new manager is a total dyke, nobody likes her.",
+        "The guy at the counter was a dumb paki.",
     )),
     "pronoun_reference": (1, (
         "I can't stand Jews. They ruin everything they touch.",
@@ -116,6 +137,11 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "She is Black and grew up in Atlanta.",
         "Gay marriage became legal in 2015.",
         "Polish is spoken by about 40 million people.",
+        # Written before the stage-9 training data.
+        "Somali restaurants in Minneapolis are worth a visit.",
+        "Many Nigerians speak more than two languages.",
+        "The Pakistani cricket team won the series.",
+        "My Sikh neighbour invited us to a wedding.",
     )),
     "positive_group_mention": (0, (
         "Muslims make wonderful neighbours.",
@@ -126,6 +152,9 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Black artists shaped modern music.",
         "Disabled athletes are some of the toughest competitors.",
         "Refugees contribute so much to our towns.",
+        # Written before the stage-9 training data.
+        "Africans have built some of the fastest-growing tech scenes in the world.",
+        "Ukrainian refugees have been great neighbours.",
     )),
     "reclaimed_slur": (0, (
         "As a queer woman, I love my queer community.",
@@ -158,6 +187,9 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Anyone who supports that football club is a clown.",
         "Shut up, you pathetic loser.",
         "Bankers should all be locked up.",
+        # Written before the stage-9 training data.
+        "My brother is a stupid idiot and never listens.",
+        "My neighbour is a lazy slob.",
     )),
 }
 

@@ -42,6 +42,8 @@ BEHAVIOURS: tuple[str, ...] = (
     "civil_comment",
     "abuse_at_nonprotected_group",
     "stereotype_claim",
+    "slur_at_individual",
+    "group_derogation",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -66,6 +68,8 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "civil_comment": ALL_ZERO,
     "abuse_at_nonprotected_group": {"toxic": 1, "insult": 1, "hate": 0, "slur": 0, "threat": 0},
     "stereotype_claim": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "slur_at_individual": {"toxic": 1, "hate": 1, "slur": 1, "insult": 1, "threat": 0},
+    "group_derogation": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1346,6 +1350,121 @@ def _stereotype_claim() -> list[Template]:
     ]
 
 
+# Slurs aimed at one person, in the same sentence shapes as plain insults ("my boss is a stupid
+# idiot"). Without them the insult templates taught that "<someone> is a stupid <noun>" is an
+# insult and never hate, whatever the noun. Vulgar slurs for women are left out: "you stupid
+# bitch" at one woman is abuse and profanity first, and whether it is hate is contested.
+INDIVIDUAL_SLURS = tuple(s for s in ALL_SLURS if s["labels"] == SLUR_LABELS and s["bare_pl"] != "orcs")
+SOMEONE = PEOPLE_AROUND + (
+    "the cashier", "my new colleague", "the guy at the gym", "our neighbour's son", "the driver", "the landlord's wife",
+)
+
+
+def _slur_at_individual() -> list[Template]:
+    """A slur aimed at one person: hate and a slur, not just an insult."""
+    c = "slur_at_individual"
+    return [
+        _tpl(c, "is_adj_slur", "{^who} is {@ia} {s.one}.", who=SOMEONE, ia=INSULT_ADJECTIVES, s=INDIVIDUAL_SLURS),
+        _tpl(c, "is_slur", "{^who} is such {@s.one}.", who=SOMEONE, s=INDIVIDUAL_SLURS),
+        _tpl(c, "nobody_cares", "{user} nobody cares what you think, {s.one}.", user=USERS, s=INDIVIDUAL_SLURS),
+        _tpl(c, "youre_a", "You're {@ia} {s.one} and everyone here knows it.", ia=INSULT_ADJECTIVES,
+             s=INDIVIDUAL_SLURS),
+        _tpl(c, "look_at_this", "Look at this {s.one} trying to tell us {what}.", s=INDIVIDUAL_SLURS,
+             what=("what to do", "how to vote", "what to think", "how to run our town")),
+        _tpl(c, "next_door", "The {s.one} next door {did} again.", s=INDIVIDUAL_SLURS,
+             did=("parked in my spot", "played music all night", "left rubbish by my gate", "complained about my dog")),
+        _tpl(c, "ignore", "Ignore {user}, just another {ia} {s.one}.", user=USERS, ia=INSULT_ADJECTIVES,
+             s=INDIVIDUAL_SLURS),
+        _tpl(c, "served_by", "Got served by {@s.one} at {place} today, {reaction}.", s=INDIVIDUAL_SLURS,
+             place=("the bank", "the chemist", "the post office", "the garage"),
+             reaction=("typical", "never again", "what a joke", "unbelievable")),
+    ] + _hand(c, (
+        "That [kike](slur,insult) landlord of mine raised the rent again.",
+        "Some [spic](slur,insult) scratched my car and drove off.",
+        "My sister is dating a [towelhead](slur,insult), I'm disgusted.",
+        "Tell that [faggot](slur,insult) barista to hurry up.",
+        "The new nurse is a [gook](slur,insult) and can barely speak English.",
+        "Our coach is a [useless](insult) [retard](slur,insult).",
+        "Yeah, the [chink](slur,insult) at table four left no tip.",
+        "Who hired this [tranny](slur,insult) as a receptionist?",
+        "Our MP is a lying [yid](slur,insult).",
+        "That [wetback](slur,insult) in accounts keeps messing up my expenses.",
+        "I'm not taking orders from some [paki](slur,insult) manager.",
+        "The referee was a blind [coon](slur,insult).",
+    ))
+
+
+# More groups than the other categories name, and derogation in more sentence shapes: what a
+# group "is by nature", should be denied, or "only comes here for". Each shape also appears with
+# a neutral or approving sentence about the same groups, so the group name alone decides nothing.
+MORE_GROUPS: tuple[dict[str, str], ...] = (
+    _group("Africans", "African", "African people", "an African"),
+    _group("Somalis", "Somali", "Somali people", "a Somali"),
+    _group("Nigerians", "Nigerian", "Nigerian people", "a Nigerian"),
+    _group("Pakistanis", "Pakistani", "Pakistani people", "a Pakistani"),
+    _group("Poles", "Polish", "Polish people", "a Pole"),
+    _group("Romanians", "Romanian", "Romanian people", "a Romanian"),
+    _group("Palestinians", "Palestinian", "Palestinian people", "a Palestinian"),
+    _group("Sikhs", "Sikh", "Sikh people", "a Sikh"),
+    _group("Buddhists", "Buddhist", "Buddhists", "a Buddhist"),
+    _group("bisexual people", "bisexual", "bisexual people", "a bisexual person"),
+    _group("Native Americans", "Native American", "Native Americans", "a Native American"),
+    _group("Aboriginal people", "Aboriginal", "Aboriginal people", "an Aboriginal person"),
+    _group("deaf people", "deaf", "deaf people", "a deaf person"),
+    _group("autistic people", "autistic", "autistic people", "an autistic person"),
+)
+DEROGATION_GROUPS = ALL_GROUPS + MORE_GROUPS
+BY_NATURE = _spans(("lazy", "violent", "dishonest", "greedy", "dirty", "deceitful", "cruel", "primitive"), "hate")
+DENIED = ("vote", "own a business", "marry", "teach in our schools", "hold public office", "become citizens",
+          "adopt", "serve in the police", "live in our neighbourhoods", "work with children")
+ONLY_HERE_FOR = ("take our benefits", "sell drugs", "steal from us", "cause trouble", "take our homes",
+                 "abuse our welfare system", "breed")
+DEHUMANISING_TAIL = ("not human beings", "not real people", "not like us", "not civilised people")
+NEUTRAL_FACTS = ("took part in the census", "were interviewed for the documentary", "gathered for the festival",
+                 "were mentioned in the report", "run several shops on this street", "joined the protest")
+PRAISE_BY_NATURE = ("generous", "welcoming", "creative", "warm", "patient", "funny", "resourceful", "thoughtful")
+
+
+def _group_derogation() -> list[Template]:
+    """Derogation of a group in varied shapes and for more groups: hate; with approving and
+    neutral sentences of the same shapes, which are not."""
+    c = "group_derogation"
+    return [
+        _tpl(c, "by_nature", "{^g.pl} are {adj} by nature.", g=DEROGATION_GROUPS, adj=BY_NATURE),
+        _tpl(c, "never_allowed", "{^g.pl} [should never be allowed to {denied}](hate).", g=DEROGATION_GROUPS,
+             denied=DENIED),
+        _tpl(c, "only_here", "{^g.pl} [only come here to {bad}](hate).", g=DEROGATION_GROUPS, bad=ONLY_HERE_FOR),
+        _tpl(c, "nothing_but", "{^g.pl} are nothing but {dn}.", g=DEROGATION_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "dn_not_people", "{^g.pl} are {dn}, [{tail}](hate).", g=DEROGATION_GROUPS, dn=DEHUMANISING,
+             tail=DEHUMANISING_TAIL),
+        _tpl(c, "claims_more", "Let's face it, {g.pl} {claim}.", g=MORE_GROUPS, claim=HATE_CLAIMS + STEREOTYPE_CLAIMS),
+        _tpl(c, "praise_by_nature", "{^g.pl} are {adj} by nature.", ALL_ZERO, stratum="contrast",
+             g=DEROGATION_GROUPS, adj=PRAISE_BY_NATURE),
+        _tpl(c, "should_be_allowed", "{^g.pl} should be allowed to {denied} like anyone else.", ALL_ZERO,
+             stratum="contrast", g=DEROGATION_GROUPS, denied=DENIED),
+        _tpl(c, "neutral_fact", "{^g.people} {fact}.", ALL_ZERO, stratum="contrast", g=MORE_GROUPS,
+             fact=NEUTRAL_FACTS),
+        _tpl(c, "are_people", "{^g.pl} are {who}, like everyone else.", ALL_ZERO, stratum="contrast",
+             g=DEROGATION_GROUPS, who=("human beings", "ordinary people", "our neighbours", "citizens")),
+    ] + _hand(c, (
+        "Somalis are [pirates](hate,insult), every last one.",
+        "Pakistanis [can never be trusted](hate) around our daughters.",
+        "Poles [only come here to steal our jobs](hate).",
+        "Romanians [are thieves](hate,insult) and [beggars](hate,insult).",
+        "Bisexual people [are just greedy](hate) and [can't commit](hate).",
+        "Autistic people [are a burden](hate) on their families.",
+        "Native Americans [are drunks](hate,insult), the lot of them.",
+        "Deaf people [shouldn't be allowed to have children](hate).",
+    )) + _hand(c, (
+        "Somali poets have a long and rich oral tradition.",
+        "My Pakistani neighbours brought us food when my mum was ill.",
+        "Polish builders renovated our kitchen and did a superb job.",
+        "Autistic people are experts on their own experience.",
+        "The Native American museum in Washington is worth a day.",
+        "Deaf people have their own languages and culture.",
+    ), ALL_ZERO, start=9)
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1353,7 +1472,7 @@ def build_templates() -> list[Template]:
         _abuse_at_objects, _reclaimed_slur, _slur_homonym, _hate_as_question_or_opinion,
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
-        _stereotype_claim,
+        _stereotype_claim, _slur_at_individual, _group_derogation,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
