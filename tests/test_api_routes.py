@@ -90,8 +90,7 @@ def test_openai_client_against_the_server(server, scorer):
     response = client.moderations.create(input=COMMENTS, model="omni-moderation-latest")
     assert response.id.startswith("modr-")
     assert len(response.results) == len(COMMENTS)
-    # One request is one batch, so the reference is the scorer over the same list: the int8
-    # model's scores depend slightly on what shares a batch (see docs/api.md, "Determinism").
+    # One request is one batch; the scorer over the same list is the reference.
     expected = scorer.score(COMMENTS)
     for result, want in zip(response.results, expected):
         assert result.flagged == want["flagged"]

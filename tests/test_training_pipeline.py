@@ -142,10 +142,59 @@ def test_scorer_contract_and_span_offsets(exported):
     assert not scorer.score(["hello"], thresholds={n: 1.0 for n in LABELS})[0]["flagged"]
     with pytest.raises(ValueError, match="thresholds.racism"):
         scorer.score(["x"], thresholds={"racism": 0.5})
-    # Dynamic int8 takes activation scales per batch, so neighbours move a score a little
-    # (documented in the model card); padding itself must not.
-    alone = scorer.score([texts[0]])[0]["scores"]
-    assert all(abs(alone[n] - results[0]["scores"][n]) < 0.05 for n in LABELS)
+
+def test_scores_do_not_depend_on_what_shares_the_batch(exported):
+    """Activation ranges are fixed at export: a comment scores the same alone, in any batch and
+    beside any padding (scores are rounded to 4 decimals, hence the one-unit tolerance)."""
+    import onnx
+
+    out, _ = exported
+    graph = onnx.load(str(out / "model.onnx")).graph
+    assert not [n for n in graph.node if n.op_type == "DynamicQuantizeLinear"]
+    assert [n for n in graph.node if n.op_type == "QuantizeLinear"]
+    quantisation = json.loads((out / "manifest.json").read_text())["quantisation"]
+    assert quantisation["activations"] == "ranges fixed at export" and quantisation["calibration_batches"] > 0
+    scorer = Scorer(out, threads=1)
+    texts = ["you are an idiot", "have a nice day, neighbour", "ok " * 300 + "you filthy scum", "SHIT!!!", "x"]
+    batch = scorer.score(texts, spans=False)
+    reversed_batch = scorer.score(texts[::-1], spans=False)[::-1]
+    for text, a, b in zip(texts, batch, reversed_batch):
+        alone = scorer.score([text], spans=False)[0]
+        for n in LABELS:
+            assert abs(alone["scores"][n] - a["scores"][n]) <= 1.01e-4, (text[:20], n)
+            assert abs(alone["scores"][n] - b["scores"][n]) <= 1.01e-4, (text[:20], n)
+
+
+def test_fixed_activation_ranges_quantise_as_calibrated(tmp_path):
+    """The rewrite keeps a graph's arithmetic: a tiny MatMul quantised with a fixed range scores
+    what numpy says it should, and an input outside the range saturates instead of wrapping."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    from training.export import activation_ranges, fix_activation_ranges
+
+    x = helper.make_tensor_value_info("input_ids", TensorProto.FLOAT, [None, 2])
+    m = helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, [None, 2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 2])
+    nodes = [
+        helper.make_node("Add", ["input_ids", "attention_mask"], ["a"]),
+        helper.make_node("DynamicQuantizeLinear", ["a"], ["aq", "as", "az"]),
+        helper.make_node("DequantizeLinear", ["aq", "as", "az"], ["y"]),
+    ]
+    src = tmp_path / "dq.onnx"
+    onnx.save(helper.make_model(helper.make_graph(nodes, "g", [x, m], [y]), opset_imports=[helper.make_opsetid("", 17)], ir_version=9), str(src))
+    zeros = np.zeros((1, 2), dtype=np.float32)
+    calibration = [(np.array([[-1.0, 2.0]], dtype=np.float32), zeros), (np.array([[0.5, 3.0]], dtype=np.float32), zeros)]
+    ranges = activation_ranges(src, calibration)
+    assert ranges == {"a": (-1.0, 3.0)}
+    dst = tmp_path / "fixed.onnx"
+    fix_activation_ranges(src, dst, ranges)
+    session = ort.InferenceSession(str(dst), providers=["CPUExecutionProvider"])
+    got = session.run(["y"], {"input_ids": np.array([[0.0, 10.0]], dtype=np.float32), "attention_mask": zeros})[0]
+    scale = 4.0 / 255
+    assert got[0, 0] == pytest.approx(0.0, abs=1e-6)  # zero maps exactly
+    assert got[0, 1] == pytest.approx((255 - round(1.0 / scale)) * scale, abs=1e-5)  # saturates at the top of the range
 
 
 def test_score_cli_contract(exported, tmp_path):

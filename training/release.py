@@ -55,7 +55,8 @@ def flag_agreement(a: Scorer, b: Scorer, texts: list[str]) -> float:
 
 
 def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str = "threadguard-minilm",
-            data_dir: str | None = None, parity_comments: int = 1000, records: list[Record] | None = None,
+            data_dir: str | None = None, parity_comments: int = 1000, calibration_comments: int = 1000,
+            records: list[Record] | None = None,
             extra_manifest: dict[str, Any] | None = None) -> dict[str, Any]:
     """``records``: calibrate on these (their dev split) instead of the run's configured data."""
     model, cfg_dict, state = load_checkpoint(checkpoint)
@@ -86,7 +87,9 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         heads = model.encoder.config.num_attention_heads
         fused = tmp / "fused.onnx"
         src = fused if optimise(tmp / "fp32.onnx", fused, hidden, heads) else tmp / "fp32.onnx"
-        quantise(src, tmp / "int8.onnx")
+        # One window per batch: the ranges are those single comments reach, not padded batches'.
+        calibration_windows = [w for e in engine.encode([r.text for r in calib[:calibration_comments]]) for w in e.windows]
+        quantisation = quantise(src, tmp / "int8.onnx", [pad_windows([w]) for w in calibration_windows])
 
         sample = [r.text for r in calib[:64]]
         enc = engine.encode(sample)
@@ -98,7 +101,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         fp32_dir = write_model_dir(tmp / "fp32_model", src, tok_path, {**manifest, "quantisation": "none"})
         save_fp16_checkpoint(model, cfg_dict, tmp / "checkpoint.pt")
         out = write_model_dir(
-            Path(out_dir), tmp / "int8.onnx", tok_path, {**manifest, "quantisation": "int8-dynamic", "parity": parity}, tmp / "checkpoint.pt"
+            Path(out_dir), tmp / "int8.onnx", tok_path, {**manifest, "quantisation": {"method": "int8", "weights": "per channel", **quantisation}, "parity": parity}, tmp / "checkpoint.pt"
         )
         agreement = flag_agreement(Scorer(fp32_dir), Scorer(out), [r.text for r in dev[:parity_comments]])
         parity["int8_vs_fp32_flag_agreement"] = round(agreement, 4)
