@@ -44,6 +44,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "stereotype_claim",
     "slur_at_individual",
     "group_derogation",
+    "slur_in_narrative",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -70,6 +71,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "stereotype_claim": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "slur_at_individual": {"toxic": 1, "hate": 1, "slur": 1, "insult": 1, "threat": 0},
     "group_derogation": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "slur_in_narrative": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1465,6 +1467,45 @@ def _group_derogation() -> list[Template]:
     ), ALL_ZERO, start=9)
 
 
+# Slurs in plain, calm sentences about everyday life. The slur categories above use hostile
+# shapes ("go back", "ruin every thread"), so a model can learn the shape instead of the word,
+# and then misses "Got served by a <slur> at the bank". Each shape here is written twice: with
+# a slur (hate) and with the group's plain name (nothing), so only the word tells them apart.
+PLACES = ("supermarket", "bus stop", "gym", "school gates", "pharmacy", "car park", "library", "train station")
+EVERYDAY_DID = ("asked me for directions", "held the door for me", "was ahead of me in the queue",
+                "sat next to me", "paid for his coffee with coins", "dropped her shopping")
+EVERYDAY_DID_PL = ("opened a shop on our street", "were playing football in the park", "moved in across the road",
+                   "were at the parents' evening", "came to the village fete", "were queuing for tickets")
+# "kebabs" opening a shop reads as food, not as a slur.
+NARRATIVE_SLURS = tuple(s for s in INDIVIDUAL_SLURS if s["bare_pl"] != "kebabs")
+JOBS_AROUND = ("dentist", "maths teacher", "postman", "night nurse", "plumber", "accountant", "bus driver", "vet")
+
+
+def _slur_in_narrative() -> list[Template]:
+    """A slur naming a person or people in an ordinary, calm sentence: hate and a slur; the same
+    sentence with the group's plain name is nothing."""
+    c = "slur_in_narrative"
+    counts = ("Two", "Three", "A few", "Some", "Loads of")
+    relatives = ("sister", "cousin", "son", "best mate", "daughter", "brother")
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    return [
+        _tpl(c, "at_place", "I was at the {place} when {@s.one} {did}.", s=NARRATIVE_SLURS, place=PLACES,
+             did=EVERYDAY_DID),
+        _tpl(c, "at_place_plain", "I was at the {place} when {g.one} {did}.", g=DEROGATION_GROUPS, place=PLACES,
+             did=EVERYDAY_DID, **plain),
+        _tpl(c, "group_did", "{^n} {s.pl} {did}.", n=counts, s=NARRATIVE_SLURS, did=EVERYDAY_DID_PL),
+        _tpl(c, "group_did_plain", "{^n} {g.pl} {did}.", n=counts, g=DEROGATION_GROUPS, did=EVERYDAY_DID_PL, **plain),
+        _tpl(c, "dating", "My {rel} has started dating {@s.one}.", rel=relatives, s=NARRATIVE_SLURS),
+        _tpl(c, "dating_plain", "My {rel} has started dating {g.one}.", rel=relatives, g=DEROGATION_GROUPS, **plain),
+        _tpl(c, "new_job", "Apparently the new {job} is {@s.one}.", job=JOBS_AROUND, s=NARRATIVE_SLURS),
+        _tpl(c, "new_job_plain", "Apparently the new {job} is {g.one}.", job=JOBS_AROUND, g=DEROGATION_GROUPS, **plain),
+        _tpl(c, "upstairs", "{^@s.one} moved into the flat {where} last {when}.", s=NARRATIVE_SLURS,
+             where=("upstairs", "below us", "next door", "across the hall"), when=("week", "month", "spring")),
+        _tpl(c, "upstairs_plain", "{^g.one} moved into the flat {where} last {when}.", g=DEROGATION_GROUPS,
+             where=("upstairs", "below us", "next door", "across the hall"), when=("week", "month", "spring"), **plain),
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1473,6 +1514,7 @@ def build_templates() -> list[Template]:
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
+        _slur_in_narrative,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
