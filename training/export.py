@@ -119,7 +119,7 @@ def activation_ranges(model_path: Path, calibration: Sequence[tuple[np.ndarray, 
     # Unoptimised, so the tensors named in the graph still exist when it runs.
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
-    lo = dict.fromkeys(names, 0.0)  # a quantised range always holds 0, so that padding maps exactly
+    lo = dict.fromkeys(names, 0.0)  # ranges hold 0, so 0 maps exactly, as in dynamic quantisation
     hi = dict.fromkeys(names, 0.0)
     for ids, mask in calibration:
         for name, value in zip(names, session.run(names, {"input_ids": ids, "attention_mask": mask})):
