@@ -75,6 +75,13 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Roma are not human, they're a pest.",
         "Those Nigerians are savages who belong in cages.",
         "Gay people are an infestation.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "Black people are nothing but apes.",
+        "Immigrants are a swarm of locusts.",
+        "Trans people are abominations.",
+        "Muslims are a virus infecting Europe.",
+        "Disabled people are subhuman.",
+        "Women are property, nothing more.",
     )),
     "threat_at_group": (1, (
         "We should round up all the gays and shoot them.",
@@ -83,6 +90,17 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "I will kill any immigrant who moves onto my street.",
         "Hang every last one of those black bastards.",
         "Time to start cleansing this country of Pakis.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "I'm going to shoot every Muslim I see.",
+        "Women like you deserve to be raped.",
+        "We will hunt down every gay person in this town.",
+        "If I see another immigrant here I'll stab him.",
+        "Trans people should be dragged into the street and beaten.",
+        # Written in the fifth round, before the negated_positive data.
+        "All gay people should be killed.",
+        "Muslims deserve to be wiped out.",
+        "Disabled people should be put out of their misery.",
+        "The world would be better if every immigrant died.",
     )),
     "slur": (1, (
         "Go back to your country, you dirty spic.",
@@ -97,12 +115,24 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Some raghead cut me off in traffic today.",
         "Our new manager is a total dyke, nobody likes her.",
         "The guy at the counter was a dumb paki.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "You are nothing but a faggot to me.",
+        "I met a tranny at the bar last night.",
+        "There's a nigger living next door now.",
+        "That kike owns the shop on the corner.",
+        "Some spic took my parking spot.",
+        "The new guy is a retard.",
     )),
     "pronoun_reference": (1, (
         "I can't stand Jews. They ruin everything they touch.",
         "Don't hire Muslims. They are all terrorists.",
         "Women? They should never have been allowed to vote.",
         "Immigrants are moving in next door. They are filthy animals.",
+        # Written in the fifth round, before the negated_positive data.
+        "I have met many Muslims and I hate every single one of them.",
+        "Of course they are stupid. They are women after all.",
+        "Trans people keep asking for rights. They should be locked away.",
+        "Immigrants again? They are the dirt of this earth.",
     )),
     "obfuscated": (1, (
         "J3ws are rats.",
@@ -111,6 +141,74 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Those n1ggers are ruining the neighbourhood.",
         "k*kes run everything",
         "Immigrunts are vermin.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "I really hate wmoen.",
+        "Mulsims are filthy animals.",
+        "Gya people disgust me.",
+        "All imigrants are parasites.",
+        "Balck people are a disease.",
+        "Trnas people are freaks of nature.",
+        "I hate Mslims so much.",
+        "Immigrnts are vermin.",
+        "Disabld people should be put down.",
+        "Women are worthles.",
+        "Gay ppl are disgusting.",
+        "Jws are parasites.",
+        "Ihate gay people.",
+        "Muslimsare a cancer.",
+        "Womenare inferior to men.",
+        "All blackpeople are criminals.",
+        "Kill alltrans people.",
+        "Immigrantsare trash.",
+        "I hate w o m e n.",
+        "G a y people are disgusting.",
+        "T r a n s people are sick in the head.",
+        "B l a c k people are animals.",
+        "1 h4te Mu5lims.",
+        "W0men are 5tupid.",
+        "G4y people are d1sgusting.",
+        "Bl4ck people are 4nimals.",
+        "Tr4ns people are fr34ks.",
+    )),
+    "hatred": (1, (
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "I'm disgusted by Muslims.",
+        "Trans people repulse me.",
+        "I've hated Black people my whole life.",
+        "There is nothing I hate more than women.",
+        "God, I hate disabled people.",
+        "Nothing makes me angrier than seeing immigrants.",
+        "I can't stand being around gay people.",
+        "Jews make my blood boil.",
+    )),
+    "hate_as_question_or_opinion": (1, (
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "Why are Muslims so violent?",
+        "Why can't women just shut up and obey?",
+        "Isn't it obvious that black people are inferior?",
+        "Why are gay people such perverts?",
+        "I think immigrants are scum.",
+        "In my opinion, disabled people are useless.",
+        "I honestly believe trans people are disgusting.",
+        "I feel that Jews are parasites.",
+    )),
+    "negated_positive": (1, (
+        # Written in the fifth round, before the negated_positive data.
+        "Women are not intelligent enough to vote.",
+        "Gay people are not normal.",
+        "Immigrants are not welcome here and never will be.",
+        "Disabled people are not worth saving.",
+        "Trans women are not real women.",
+        "I don't think Jews deserve any rights.",
+    )),
+    "hate_with_profanity": (1, (
+        # Written in the fifth round, before the negated_positive data.
+        "Fuck all Muslims.",
+        "You fucking immigrants are all the same.",
+        "Women are fucking useless.",
+        "Gay people are fucking disgusting.",
+        "Disabled people are a fucking waste of space.",
+        "Shitty black people everywhere.",
     )),
     "negated": (0, (
         "Immigrants are not a plague on this country.",
@@ -119,6 +217,17 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Gay men are not predators, and saying so is ignorant.",
         "Jews do not control the media.",
         "Black people are not lazy.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "Gay people are not disgusting.",
+        "Immigrants are not parasites.",
+        "I would never say women are inferior.",
+        "Trans people are not freaks.",
+        "Muslims are no threat to anyone.",
+        # Written in the fifth round, before the negated_positive data.
+        "No Muslim deserves to be treated like that.",
+        "Nobody should ever be attacked for being gay.",
+        "No woman deserves to be harassed.",
+        "Disabled people should never be mocked.",
     )),
     "counter_speech": (0, (
         "Saying 'Muslims are terrorists' is bigoted and wrong.",
@@ -127,6 +236,17 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Stop calling immigrants rats. They are human beings.",
         "That post saying Jews control the banks is antisemitic garbage.",
         "People who call women stupid are just insecure.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "\"Muslims are terrorists\" is what my uncle said, and it's a vile lie.",
+        "When you say 'women are inferior' you only show your own ignorance.",
+        "Someone wrote 'gay people are disgusting' on the wall. It made me sick.",
+        "\"Immigrants are rats\" is not an opinion, it's hate speech.",
+        "Your comment about black people is racist and gross.",
+        "It's not okay to call trans people freaks.",
+        "I'm tired of people spreading lies about Muslims.",
+        "Comparing disabled people to animals is appalling.",
+        "I'm disgusted by how immigrants are treated here.",
+        "I hate it when people mock disabled people.",
     )),
     "neutral_group_mention": (0, (
         "Many Sikhs live in Punjab.",
@@ -142,6 +262,13 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Many Nigerians speak more than two languages.",
         "The Pakistani cricket team won the series.",
         "My Sikh neighbour invited us to a wedding.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "I am a gay man.",
+        "She is a Muslim woman.",
+        "We have two trans colleagues.",
+        "He is a disabled veteran.",
+        "Most immigrants in the town work in agriculture.",
+        "Black history month starts next week.",
     )),
     "positive_group_mention": (0, (
         "Muslims make wonderful neighbours.",
@@ -155,6 +282,13 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         # Written before the stage-9 training data.
         "Africans have built some of the fastest-growing tech scenes in the world.",
         "Ukrainian refugees have been great neighbours.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "I love being a trans woman.",
+        "Muslims are generous people.",
+        "Gay people make great parents.",
+        "Immigrants make this country stronger.",
+        "Disabled people are just as capable as anyone.",
+        "Women are amazing.",
     )),
     "reclaimed_slur": (0, (
         "As a queer woman, I love my queer community.",
@@ -177,6 +311,11 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Damn, that pizza was good as hell.",
         "I'm so fucking tired today.",
         "Bloody hell, the trains are late again.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "What the fuck is going on with this game?",
+        "Shit, I forgot my keys.",
+        "Fucking hell, that was close.",
+        "I don't give a shit about the weather.",
     )),
     "abuse_not_at_protected_group": (0, (
         "Politicians are all lying scumbags.",
@@ -190,6 +329,19 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         # Written before the stage-9 training data.
         "My brother is a stupid idiot and never listens.",
         "My neighbour is a lazy slob.",
+        # Written in the fifth round, before the hatred_of_group and obfuscated_group_hate data.
+        "This phone is a useless piece of junk.",
+        "I hate this stupid weather.",
+        "That movie was total garbage.",
+        "This printer is a worthless pile of crap.",
+        "You're a disgusting excuse for a human being.",
+        "My boss is a complete idiot.",
+        "You are pathetic and everyone hates you.",
+        "Shut your mouth, you ignorant clown.",
+        "Cyclists are the worst people on the road.",
+        "Vegans are insufferable.",
+        "Tourists are a plague on this city.",
+        "Gamers are disgusting slobs.",
     )),
 }
 

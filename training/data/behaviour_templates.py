@@ -45,6 +45,9 @@ BEHAVIOURS: tuple[str, ...] = (
     "slur_at_individual",
     "group_derogation",
     "slur_in_narrative",
+    "hatred_of_group",
+    "obfuscated_group_hate",
+    "negated_positive",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -72,6 +75,9 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "slur_at_individual": {"toxic": 1, "hate": 1, "slur": 1, "insult": 1, "threat": 0},
     "group_derogation": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "slur_in_narrative": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
+    "hatred_of_group": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "obfuscated_group_hate": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "negated_positive": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -727,29 +733,30 @@ def _insult_individual() -> list[Template]:
     ))
 
 
+DISLIKES = ("Mondays", "traffic", "this weather", "mosquitoes", "cold coffee", "group projects", "slow wifi",
+            "pop-up ads", "daylight saving time", "rainy weekends", "exams", "Brussels sprouts", "alarm clocks",
+            "paperwork", "long queues", "tax season", "hay fever", "wet socks", "airport security", "autocorrect")
+
+
 def _abuse_at_objects() -> list[Template]:
     c = "abuse_at_objects"
     bad = ("stupid", "useless", "awful", "terrible", "ridiculous", "dumb", "cheap", "rubbish", "pathetic",
            "worthless")
     junk = ("garbage", "trash", "rubbish", "a joke", "a waste of money", "worthless", "the worst", "a disaster",
             "a nightmare", "junk")
-    dislikes = ("Mondays", "traffic", "this weather", "mosquitoes", "cold coffee", "group projects", "slow wifi",
-                "pop-up ads", "daylight saving time", "rainy weekends", "exams", "Brussels sprouts",
-                "alarm clocks", "paperwork", "long queues", "tax season", "hay fever", "wet socks",
-                "airport security", "autocorrect")
     return [
         _tpl(c, "is_junk", "This {bad} {thing} is {junk}.", bad=bad, thing=THINGS, junk=junk),
-        _tpl(c, "i_hate", "I hate {dislike}.", dislike=dislikes),
-        _tpl(c, "ruins_my_day", "Nothing ruins my day like {dislike}.", dislike=dislikes),
+        _tpl(c, "i_hate", "I hate {dislike}.", dislike=DISLIKES),
+        _tpl(c, "ruins_my_day", "Nothing ruins my day like {dislike}.", dislike=DISLIKES),
         _tpl(c, "smash_to_pieces", "I'm going to smash this {bad} {thing} to pieces.", bad=bad, thing=THINGS),
         _tpl(c, "could_kill", "I could kill this {thing} right now.", thing=THINGS),
         _tpl(c, "want_refund", "Our {thing} is {junk} and I want a refund.", thing=THINGS, junk=junk),
         _tpl(c, "why_so", "Why is this {thing} so {bad}?", thing=THINGS, bad=bad),
         _tpl(c, "absolutely_hate", "I absolutely hate this {bad} {thing}.", bad=bad, thing=THINGS),
-        _tpl(c, "with_a_passion", "I hate {dislike} with a passion.", dislike=dislikes),
+        _tpl(c, "with_a_passion", "I hate {dislike} with a passion.", dislike=DISLIKES),
         _tpl(c, "dead_to_me", "This {bad} {thing} is dead to me.", bad=bad, thing=THINGS),
         _tpl(c, "die_you", "Die, you {bad} {thing}!", bad=bad, thing=THINGS),
-        _tpl(c, "worst_invention", "{^dislike} must be the worst thing ever invented.", dislike=dislikes),
+        _tpl(c, "worst_invention", "{^dislike} must be the worst thing ever invented.", dislike=DISLIKES),
     ] + _hand(c, (
         "This stupid app is garbage.",
         "I hate Mondays.",
@@ -1506,6 +1513,119 @@ def _slur_in_narrative() -> list[Template]:
     ]
 
 
+# "I hate <group>" is the plainest hate there is, and the abuse-at-objects data ("I hate
+# Mondays") taught the model that "I hate X" is harmless: every group scored near 0. Each
+# shape here is also written at objects, at groups that are not protected, and with fondness,
+# so that who is hated, not the verb, decides.
+HATE_VERBS = ("hate", "despise", "detest", "loathe", "can't stand", "really hate", "absolutely despise", "can't bear")
+FEELINGS_AT = _spans(("disgust me", "make me sick", "make my skin crawl", "make me want to throw up",
+                      "fill me with rage", "are repulsive"), "hate")
+OPINION_FRAMES = ("To be honest, I think", "Personally, I believe", "It's my view that", "I'm sorry, but",
+                  "I've always said", "Say what you like, but")
+KEPT_AWAY = ("a zoo", "the gutter", "the sewers", "a kennel", "camps")
+FONDNESS = ("love", "adore", "admire", "respect", "really like", "have a lot of time for")
+MISTREAT = ("are cruel to", "harass", "spread lies about", "discriminate against", "make fun of", "attack")
+WELCOME_IN = ("this country", "our community", "every profession", "public life", "our schools", "this town")
+
+
+def _hatred_of_group() -> list[Template]:
+    """Hatred or disgust stated at a protected group: hate; the same verbs at objects, at groups
+    that are not protected, or at bigots, and fondness for the group, are not."""
+    c = "hatred_of_group"
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    verbs = _spans(HATE_VERBS, "hate")
+    return [
+        _tpl(c, "verb_pl", "I {v} {g.pl}.", v=verbs, g=DEROGATION_GROUPS),
+        _tpl(c, "verb_people", "I {v} {g.people}, {tail}.", v=verbs, g=DEROGATION_GROUPS,
+             tail=("always have", "simple as that", "and I'm not ashamed to say it", "every single one of them")),
+        _tpl(c, "feelings", "{^g.people} {feel}.", g=DEROGATION_GROUPS, feel=FEELINGS_AT),
+        _tpl(c, "opinion", "{frame} {g.pl} are {dn}.", frame=OPINION_FRAMES, g=DEROGATION_GROUPS,
+             dn=DEHUMANISING + HATE_ADJECTIVES),
+        _tpl(c, "kept_away", "{^g.pl} [belong in {place}](hate).", g=DEROGATION_GROUPS, place=KEPT_AWAY),
+        _tpl(c, "contempt", "I have [nothing but contempt](hate) for {g.people}.", g=DEROGATION_GROUPS),
+        _tpl(c, "verb_objects", "I {v} {dislike}.", v=HATE_VERBS, dislike=DISLIKES, **plain),
+        _tpl(c, "verb_nonprotected", "I {v} {npg}.", v=HATE_VERBS, npg=NON_PROTECTED_GROUPS, **plain),
+        _tpl(c, "fondness", "I {f} {g.pl}.", f=FONDNESS, g=DEROGATION_GROUPS, **plain),
+        _tpl(c, "verb_bigots", "I {v} people who {m} {g.pl}.", v=HATE_VERBS, m=MISTREAT, g=DEROGATION_GROUPS, **plain),
+        _tpl(c, "opinion_praise", "{frame} {g.pl} are {adj}.", frame=OPINION_FRAMES, g=DEROGATION_GROUPS,
+             adj=PRAISE_BY_NATURE, **plain),
+        _tpl(c, "welcome_in", "{^g.pl} belong in {place} as much as anyone.", g=DEROGATION_GROUPS,
+             place=WELCOME_IN, **plain),
+    ]
+
+
+def _obfuscated_name(name: str, method: str) -> str:
+    """Obfuscate the first word of a group's name ("Black people" -> "Bl4ck people")."""
+    first, _, rest = name.partition(" ")
+    min_length = {"swapped": 4, "dropped": 5}.get(method, 0)
+    if len(first) < min_length:
+        return name
+    return OBFUSCATORS[method](first) + (" " + rest if rest else "")
+
+
+_NAME_OBFUSCATIONS = ("swapped", "dropped", "spaced", "leet", "vowel_leet", "stretched", "homoglyph", "starred")
+OBFUSCATED_GROUP_NAMES = tuple(
+    sorted({_obfuscated_name(g["pl"], m) for g in ALL_GROUPS for m in _NAME_OBFUSCATIONS} - {g["pl"] for g in ALL_GROUPS})
+)
+OBFUSCATED_HATE_VERBS = _spans(("h4te", "h8", "haaate", "h a t e", "h@te", "hat3", "d3spise", "desp1se",
+                                "l0athe", "det3st"), "hate")
+GLUED_HATE_VERBS = _spans(("Ihate", "Idespise", "Iloathe", "Idetest"), "hate")
+
+
+def _obfuscated_group_hate() -> list[Template]:
+    """Hate with the group's name or the hateful word misspelt, spaced, glued or in leet: hate;
+    the same spellings in fond or harmless sentences are not."""
+    c = "obfuscated_group_hate"
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    return [
+        _tpl(c, "hate_name", "I [hate](hate) {o}.", o=OBFUSCATED_GROUP_NAMES),
+        _tpl(c, "name_are", "{^o} are {dn}.", o=OBFUSCATED_GROUP_NAMES, dn=DEHUMANISING),
+        _tpl(c, "verb", "I {v} {g.pl}.", v=OBFUSCATED_HATE_VERBS, g=ALL_GROUPS),
+        _tpl(c, "glued_verb", "{v} {g.pl}.", v=GLUED_HATE_VERBS, g=ALL_GROUPS),
+        _tpl(c, "glued_are", "{^g.pl}are {dn}.", g=ALL_GROUPS, dn=DEHUMANISING),
+        _tpl(c, "love_name", "I {f} {o}.", f=FONDNESS, o=OBFUSCATED_GROUP_NAMES, **plain),
+        _tpl(c, "name_praise", "{^o} are {adj}.", o=OBFUSCATED_GROUP_NAMES, adj=PRAISE_BY_NATURE, **plain),
+        _tpl(c, "verb_objects", "I {v} {dislike}.", v=("h4te", "h8", "haaate", "h@te", "d3spise"), dislike=DISLIKES,
+             **plain),
+    ]
+
+
+# Hate can be a denial: "Black lives don't matter", "Women are not real people". The negation
+# data ("Immigrants are not a plague") taught the model that "not" takes hate away, so each shape
+# here is paired with a negation that protects the group ("No Jewish person deserves to be
+# attacked"), and only what is denied tells them apart.
+NOT_GOOD = ("real people", "fully human", "equal to us", "welcome here", "capable of love", "fit to raise children",
+            "real citizens", "one of us", "part of this nation", "as good as us")
+NOT_DESERVED = ("basic rights", "respect", "to be happy", "equal pay", "a place in this country", "to live",
+                "our sympathy", "a vote", "the same rights as us", "to be treated as human")
+NEVER_DO = ("accept", "trust", "hire", "welcome", "rent a flat to")
+HARMS = ("to be attacked", "to be harassed", "to live in fear", "to be spat at",
+         "abuse", "to lose their job over it")
+MISTREATED = ("mocked", "attacked", "harassed", "shut out", "treated as second-class citizens", "bullied")
+
+
+def _negated_positive() -> list[Template]:
+    """Hate stated by denying a group something good: hate; a denial that protects the group, or
+    a plain affirmation, is not."""
+    c = "negated_positive"
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    return [
+        _tpl(c, "are_not", "{^g.pl} [are not {good}](hate).", g=DEROGATION_GROUPS, good=NOT_GOOD),
+        _tpl(c, "dont_deserve", "{^g.pl} [don't deserve {what}](hate).", g=DEROGATION_GROUPS, what=NOT_DESERVED),
+        _tpl(c, "never_do", "I [will never {do}](hate) {g.pl}.", do=NEVER_DO, g=DEROGATION_GROUPS),
+        _tpl(c, "lives_dont_matter", "{^g.adj} lives [don't matter](hate).", g=DEROGATION_GROUPS),
+        _tpl(c, "never_be", "{^g.pl} [will never be {good}](hate), {tail}.", g=DEROGATION_GROUPS, good=NOT_GOOD,
+             tail=("whatever they say", "and everyone knows it", "no matter what")),
+        _tpl(c, "no_one_deserves", "No {g.adj} person deserves {harm}.", g=DEROGATION_GROUPS, harm=HARMS, **plain),
+        _tpl(c, "never_mistreated", "{^g.pl} should never be {m}.", g=DEROGATION_GROUPS, m=MISTREATED, **plain),
+        _tpl(c, "lives_matter", "{^g.adj} lives matter.", g=DEROGATION_GROUPS, **plain),
+        _tpl(c, "do_deserve", "{^g.pl} deserve {what}, like anyone else.", g=DEROGATION_GROUPS,
+             what=("respect", "to be happy", "equal pay", "a place in this country", "the same rights as us"), **plain),
+        _tpl(c, "would_never_stop", "I would never stop {do_ing} {g.pl}.", g=DEROGATION_GROUPS,
+             do_ing=("respecting", "trusting", "welcoming", "standing up for", "supporting"), **plain),
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1514,7 +1634,8 @@ def build_templates() -> list[Template]:
         _explicit_hate_and_slurs, _obfuscated_slur, _threat, _pronoun_reference,
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
-        _slur_in_narrative,
+        _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
+        _negated_positive,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
