@@ -289,6 +289,15 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Immigrants make this country stronger.",
         "Disabled people are just as capable as anyone.",
         "Women are amazing.",
+        # Written in the fifth round, before the trait_praise data.
+        "Our Muslim neighbours are some of the most hard-working people on the street.",
+        "Immigrants tend to be incredibly entrepreneurial.",
+        "The women in my department are brilliant mathematicians.",
+        "The trans people I've worked with have been dependable and sharp.",
+        "Black students at my school were among the smartest in the class.",
+        "Disabled people are often remarkably resourceful.",
+        "Gay people are as competent as anyone else.",
+        "Refugees are industrious and quick to learn.",
     )),
     "reclaimed_slur": (0, (
         "As a queer woman, I love my queer community.",
