@@ -3,10 +3,11 @@ through a Hugging Face ``Pipeline``, on the same comments, in one run.
 
     python bench/speed.py [--n 2000] [--model models/threadguard-minilm] [--checkpoint PATH]
 
-Each side runs in its own process so that its peak RSS is its own. The torch side loads the
-model directory's fp16 training checkpoint (``checkpoint.pt``, as float32) or the one given;
-without one (it is not in git), the same architecture with the base MiniLM weights and fresh
-heads, which costs exactly the same compute, and the output says so.
+Each side runs in its own long-lived process, so that its peak RSS is its own, and the two take
+turns chunk by chunk, so that the machine's drifting background load falls on both alike. The
+torch side loads the model directory's fp16 training checkpoint (``checkpoint.pt``, as float32)
+or the one given; without one (it is not in git), the same architecture with the base MiniLM
+weights and fresh heads, which costs exactly the same compute, and the output says so.
 """
 
 from __future__ import annotations
@@ -44,19 +45,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_runtime(texts: list[str], model: str | None, threads: int) -> dict:
+def runtime_scorer(texts: list[str], model: str | None, threads: int):
     from service.runtime.scorer import Scorer
 
     scorer = Scorer(model, threads=threads)
     scorer.score(texts[:32])  # warm-up: first-run allocations
-    start = time.perf_counter()
-    for b in range(0, len(texts), 256):
-        scorer.score(texts[b : b + 256])
-    elapsed = time.perf_counter() - start
-    return {"comments_per_s": len(texts) / elapsed, "seconds": elapsed, "peak_rss_mb": peak_rss_mb()}
+    return lambda chunk: scorer.score(chunk), "shipped int8 ONNX model"
 
 
-def run_pipeline(texts: list[str], checkpoint: str | None, threads: int) -> dict:
+def pipeline_scorer(texts: list[str], checkpoint: str | None, threads: int):
     import torch
     from transformers import Pipeline
 
@@ -98,11 +95,54 @@ def run_pipeline(texts: list[str], checkpoint: str | None, threads: int) -> dict
     pipe = CommentPipeline(model=model, tokenizer=tokenizer, device=-1)
     for t in texts[:8]:
         pipe(t)
-    start = time.perf_counter()
-    for t in texts:
-        pipe(t)
-    elapsed = time.perf_counter() - start
-    return {"comments_per_s": len(texts) / elapsed, "seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "weights": weights}
+    return lambda chunk: [pipe(t) for t in chunk], weights
+
+
+def serve_side(side: str, texts: list[str], args: argparse.Namespace) -> None:
+    """Worker loop: load once, then time the chunk named on each stdin line; ``done`` reports peak RSS."""
+    if side == "runtime":
+        score, weights = runtime_scorer(texts, args.model, args.threads)
+    else:
+        score, weights = pipeline_scorer(texts, args.checkpoint, args.threads)
+    print(json.dumps({"ready": True, "weights": weights}), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "done":
+            print(json.dumps({"peak_rss_mb": peak_rss_mb()}), flush=True)
+            return
+        lo, hi = map(int, line.split())
+        start = time.perf_counter()
+        score(texts[lo:hi])
+        print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+
+
+class Worker:
+    """One side in its own process, so that its peak RSS is its own."""
+
+    def __init__(self, side: str, args: argparse.Namespace) -> None:
+        cmd = [sys.executable, __file__, "--side", side, "--n", str(args.n), "--threads", str(args.threads), "--checkpoint", args.checkpoint]
+        if args.model:
+            cmd += ["--model", args.model]
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        self.info = self._reply()
+
+    def _reply(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"bench/speed.py: the {self.proc.args[3]} worker exited (status {self.proc.wait()})")
+        return json.loads(line)
+
+    def time(self, lo: int, hi: int) -> float:
+        self.proc.stdin.write(f"{lo} {hi}\n")
+        self.proc.stdin.flush()
+        return self._reply()["seconds"]
+
+    def finish(self) -> float:
+        self.proc.stdin.write("done\n")
+        self.proc.stdin.flush()
+        rss = self._reply()["peak_rss_mb"]
+        self.proc.wait()
+        return rss
 
 
 def main() -> None:
@@ -111,7 +151,8 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     parser.add_argument("--checkpoint", default=None, help="torch weights for the pipeline side (default: the model directory's checkpoint.pt)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--rounds", type=int, default=3, help="runtime/pipeline pairs, in alternating order (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the comments, each side timed on every chunk (default 3)")
+    parser.add_argument("--chunk", type=int, default=250, help="comments per timed turn; the runtime batches within it (default 250)")
     parser.add_argument("--side", choices=["runtime", "pipeline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -120,38 +161,35 @@ def main() -> None:
         from service.runtime.bundle import default_model_dir
 
         args.checkpoint = str(Path(args.model or default_model_dir()) / "checkpoint.pt")
-    if args.side == "runtime":
-        print(json.dumps(run_runtime(texts, args.model, args.threads)))
-        return
-    if args.side == "pipeline":
-        print(json.dumps(run_pipeline(texts, args.checkpoint, args.threads)))
+    if args.side:
+        serve_side(args.side, texts, args)
         return
 
-    def run_side(side: str) -> dict:
-        cmd = [sys.executable, __file__, "--side", side, "--n", str(args.n), "--threads", str(args.threads), "--checkpoint", args.checkpoint]
-        if args.model:
-            cmd += ["--model", args.model]
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-        out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout
-        return json.loads(out.strip().splitlines()[-1])
-
-    print(f"comments: {len(texts)} (tsd_trial + tsd_train), threads: {args.threads}, rounds: {args.rounds}")
+    print(f"comments: {len(texts)} (tsd_trial + tsd_train), threads: {args.threads}, rounds: {args.rounds}, chunks of {args.chunk}")
+    workers = {"runtime": Worker("runtime", args), "pipeline": Worker("pipeline", args)}
     ratios = []
     for rnd in range(args.rounds):
-        # Alternate the order: a shared machine's background load drifts, and alternating
-        # spreads the drift over both sides instead of handing it to one.
-        order = ("runtime", "pipeline") if rnd % 2 == 0 else ("pipeline", "runtime")
-        results = {side: run_side(side) for side in order}
-        rt, hf = results["runtime"], results["pipeline"]
-        ratios.append(rt["comments_per_s"] / hf["comments_per_s"])
+        seconds = {"runtime": 0.0, "pipeline": 0.0}
+        for c, lo in enumerate(range(0, len(texts), args.chunk)):
+            # The two sides take turns chunk by chunk (first mover alternating), so a shared
+            # machine's drifting background load lands on both sides alike, not on one.
+            order = ("runtime", "pipeline") if (rnd + c) % 2 == 0 else ("pipeline", "runtime")
+            for side in order:
+                time.sleep(0.3)  # let the other side's idle worker threads stop spinning first
+                seconds[side] += workers[side].time(lo, min(lo + args.chunk, len(texts)))
+        rt, hf = len(texts) / seconds["runtime"], len(texts) / seconds["pipeline"]
+        ratios.append(rt / hf)
         print(
-            f"round {rnd + 1}: runtime (onnxruntime int8, batched) {rt['comments_per_s']:7.1f} comments/s, peak RSS {rt['peak_rss_mb']:.0f} MiB | "
-            f"HF pipeline (PyTorch eager fp32, per comment) {hf['comments_per_s']:6.1f} comments/s, peak RSS {hf['peak_rss_mb']:.0f} MiB | "
-            f"ratio {ratios[-1]:.2f}x",
+            f"round {rnd + 1}: runtime (onnxruntime int8, batched) {rt:7.1f} comments/s | "
+            f"HF pipeline (PyTorch eager fp32, per comment) {hf:6.1f} comments/s | ratio {ratios[-1]:.2f}x",
             flush=True,
         )
-    print(f"torch weights: {hf['weights']}")
+    weights = workers["pipeline"].info["weights"]
+    rss = {side: w.finish() for side, w in workers.items()}
+    print(f"peak RSS: runtime {rss['runtime']:.0f} MiB, pipeline {rss['pipeline']:.0f} MiB")
+    print(f"torch weights: {weights}")
     print(f"ratio (runtime / pipeline): median {statistics.median(ratios):.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}x")
+
 
 if __name__ == "__main__":
     main()

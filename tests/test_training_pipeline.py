@@ -197,6 +197,129 @@ def test_fixed_activation_ranges_quantise_as_calibrated(tmp_path):
     assert got[0, 1] == pytest.approx((255 - round(1.0 / scale)) * scale, abs=1e-5)  # saturates at the top of the range
 
 
+def test_exported_int8_graph_has_the_cpu_rewrites(exported):
+    import onnx
+
+    out, _ = exported
+    ops = {n.op_type for n in onnx.load(str(out / "model.onnx")).graph.node}
+    assert "MatMulIntegerToFloat" in ops and "MatMulInteger" not in ops
+    assert "LayerNormalization" in ops and "SkipLayerNormalization" not in ops
+    graph = json.loads((out / "manifest.json").read_text())["quantisation"]["graph"]
+    assert graph["matmul_integer_to_float"] > 0 and graph["skip_layer_norms_split"] > 0
+
+
+def _run(path: Path, feeds: dict) -> np.ndarray:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    return session.run(["y"], feeds)[0]
+
+
+def _save(tmp_path: Path, name: str, nodes, inputs, initializers) -> Path:
+    import onnx
+    from onnx import TensorProto, helper
+
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    graph = helper.make_graph(nodes, "g", inputs, [y], initializer=initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)], ir_version=9)
+    path = tmp_path / name
+    onnx.save(model, str(path))
+    return path
+
+
+def test_integer_matmul_fusion_keeps_the_arithmetic(tmp_path):
+    """MatMulInteger → Cast → Mul(a_scale × b_scale) becomes one MatMulIntegerToFloat with the
+    same result, per-channel weight scales and zero points included."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from training.export import fuse_integer_matmuls
+
+    rng = np.random.default_rng(0)
+    w = rng.integers(-127, 128, size=(8, 5), dtype=np.int8)
+    inits = [
+        numpy_helper.from_array(w, "w"),
+        numpy_helper.from_array(np.zeros(5, np.int8), "w_zp"),
+        numpy_helper.from_array(rng.uniform(0.001, 0.02, 5).astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(131, np.uint8), "a_zp"),
+    ]
+    a = helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 8])
+    nodes = [
+        helper.make_node("MatMulInteger", ["a", "w", "a_zp", "w_zp"], ["acc"]),
+        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["a_scale", "w_scale"], ["scale"]),
+        helper.make_node("Mul", ["accf", "scale"], ["y"]),
+    ]
+    path = _save(tmp_path, "mm.onnx", nodes, [a], inits)
+    feeds = {"a": rng.integers(0, 256, size=(3, 8), dtype=np.uint8)}
+    before = _run(path, feeds)
+    expected = ((feeds["a"].astype(np.int32) - 131) @ w.astype(np.int32)) * np.float32(0.05) * onnx.numpy_helper.to_array(inits[2])
+    np.testing.assert_allclose(before, expected, rtol=1e-6)
+    assert fuse_integer_matmuls(path) == 1
+    assert [n.op_type for n in onnx.load(str(path)).graph.node] == ["MatMulIntegerToFloat"]
+    np.testing.assert_allclose(_run(path, feeds), before, rtol=1e-6, atol=1e-6)
+
+
+def test_skip_layer_norm_split_keeps_the_arithmetic(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from training.export import split_skip_layer_norms
+
+    rng = np.random.default_rng(1)
+    inits = [numpy_helper.from_array(rng.normal(size=6).astype(np.float32), name) for name in ("gamma", "beta", "bias")]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, None, 6])
+    skip = helper.make_tensor_value_info("skip", TensorProto.FLOAT, [None, None, 6])
+    nodes = [helper.make_node("SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"], ["y"], domain="com.microsoft", epsilon=1e-12)]
+    path = _save(tmp_path, "sln.onnx", nodes, [x, skip], inits)
+    feeds = {"x": rng.normal(size=(2, 3, 6)).astype(np.float32), "skip": rng.normal(size=(2, 3, 6)).astype(np.float32)}
+    before = _run(path, feeds)
+    total = feeds["x"] + feeds["skip"] + numpy_helper.to_array(inits[2])
+    normed = (total - total.mean(-1, keepdims=True)) / np.sqrt(total.var(-1, keepdims=True) + 1e-12)
+    np.testing.assert_allclose(before, normed * numpy_helper.to_array(inits[0]) + numpy_helper.to_array(inits[1]), atol=1e-5)
+    assert split_skip_layer_norms(path) == 1
+    assert [n.op_type for n in onnx.load(str(path)).graph.node] == ["Add", "Add", "LayerNormalization"]
+    np.testing.assert_allclose(_run(path, feeds), before, atol=1e-5)
+
+
+def test_skip_layer_norm_bias_moves_into_the_integer_matmul(tmp_path):
+    """Both rewrites in export order on MatMulInteger → Cast → Mul → SkipLayerNormalization:
+    one MatMulIntegerToFloat carrying the bias, an Add and a LayerNormalization, same output."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from training.export import fuse_integer_matmuls, split_skip_layer_norms
+
+    rng = np.random.default_rng(2)
+    inits = [
+        numpy_helper.from_array(rng.integers(-127, 128, size=(8, 6), dtype=np.int8), "w"),
+        numpy_helper.from_array(np.zeros(6, np.int8), "w_zp"),
+        numpy_helper.from_array(rng.uniform(0.001, 0.02, 6).astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(120, np.uint8), "a_zp"),
+    ] + [numpy_helper.from_array(rng.normal(size=6).astype(np.float32), name) for name in ("gamma", "beta", "bias")]
+    a = helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 8])
+    skip = helper.make_tensor_value_info("skip", TensorProto.FLOAT, [None, 6])
+    nodes = [
+        helper.make_node("MatMulInteger", ["a", "w", "a_zp", "w_zp"], ["acc"]),
+        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["a_scale", "w_scale"], ["scale"]),
+        helper.make_node("Mul", ["accf", "scale"], ["h"]),
+        helper.make_node("SkipLayerNormalization", ["h", "skip", "gamma", "beta", "bias"], ["y"], domain="com.microsoft", epsilon=1e-12),
+    ]
+    path = _save(tmp_path, "chain.onnx", nodes, [a, skip], inits)
+    feeds = {"a": rng.integers(0, 256, size=(4, 8), dtype=np.uint8), "skip": rng.normal(size=(4, 6)).astype(np.float32)}
+    before = _run(path, feeds)
+    assert (fuse_integer_matmuls(path), split_skip_layer_norms(path)) == (1, 1)
+    graph = onnx.load(str(path)).graph
+    assert [n.op_type for n in graph.node] == ["MatMulIntegerToFloat", "Add", "LayerNormalization"]
+    assert graph.node[0].input[-1] == "bias"
+    np.testing.assert_allclose(_run(path, feeds), before, atol=1e-5)
+
+
 def test_score_cli_contract(exported, tmp_path):
     from typer.testing import CliRunner
 

@@ -106,10 +106,10 @@ class Engine:
         hits: list[SpanHit] = []
         if not len(offsets):
             return hits
-        for j, label in enumerate(self.span_labels):
-            flagged = np.flatnonzero(pred.token_probs[:, j] >= thresholds[j])
-            if not len(flagged):
-                continue
+        over = pred.token_probs >= np.asarray(thresholds, dtype=np.float32)
+        for j in np.flatnonzero(over.any(axis=0)):  # most comments have no label to decode
+            label = self.span_labels[j]
+            flagged = np.flatnonzero(over[:, j])
             runs: list[list[float]] = []  # [start, end, score] in normalised coordinates
             for t in flagged:
                 s, e = int(offsets[t, 0]), int(offsets[t, 1])

@@ -17,6 +17,11 @@ from service.runtime.engine import Engine
 from service.runtime.windows import load_tokenizer
 
 
+# Export splits SkipLayerNormalization into Adds and a LayerNormalization, which run faster on
+# CPU (training/export.py: split_skip_layer_norms); this keeps onnxruntime from fusing it back.
+DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
+
+
 def _session(model_path: Path, threads: int | None, spin: bool):
     import onnxruntime as ort
 
@@ -27,7 +32,9 @@ def _session(model_path: Path, threads: int | None, spin: bool):
     # Idle worker threads busy-wait for the next call by default: best for back-to-back batch
     # scoring, but in a server they burn the cores the event loop needs between batches.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    return ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(model_path), sess_options=opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
+    )
 
 
 def resolve_thresholds(defaults: Mapping[str, float], overrides: Mapping[str, float] | None) -> dict[str, float]:
