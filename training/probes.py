@@ -59,6 +59,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Black people can't be trusted with money.",
         "Refugees are all economic migrants faking persecution.",
         "Sikhs are dirty and smell.",
+        # Written in the sixth round, before the trait_praise data: trait words with the
+        # opposite sign, so that praise learnt from the data cannot pass these.
+        "Mexicans are lazy and useless.",
+        "Nigerians are all scammers.",
+        "Deaf people are stupid.",
+        "Honestly, gay men are disgusting.",
     )),
     "dehumanisation": (1, (
         "Muslims are cockroaches.",
@@ -298,6 +304,15 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Disabled people are often remarkably resourceful.",
         "Gay people are as competent as anyone else.",
         "Refugees are industrious and quick to learn.",
+        # Written in the sixth round, before the trait_praise data.
+        "Nigerians are some of the best-educated people in this country.",
+        "Mexicans are hard workers.",
+        "Muslim women are strong and independent.",
+        "Trans people are creative and resilient.",
+        "Women make excellent leaders.",
+        "Deaf people are incredibly perceptive.",
+        "Roma musicians are extraordinarily talented.",
+        "Honestly, gay men are the kindest guys I know.",
     )),
     "reclaimed_slur": (0, (
         "As a queer woman, I love my queer community.",
