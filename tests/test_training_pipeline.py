@@ -229,6 +229,26 @@ def _save(tmp_path: Path, name: str, nodes, inputs, initializers) -> Path:
     return path
 
 
+def _integer_matmul(rng, n: int, out: str, a_zero_point: int):
+    """What onnxruntime's quantiser emits for an 8 → ``n`` MatMul: initialisers and nodes."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    inits = [
+        numpy_helper.from_array(rng.integers(-127, 128, size=(8, n), dtype=np.int8), "w"),
+        numpy_helper.from_array(np.zeros(n, np.int8), "w_zp"),
+        numpy_helper.from_array(rng.uniform(0.001, 0.02, n).astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(a_zero_point, np.uint8), "a_zp"),
+    ]
+    nodes = [
+        helper.make_node("MatMulInteger", ["a", "w", "a_zp", "w_zp"], ["acc"]),
+        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["a_scale", "w_scale"], ["scale"]),
+        helper.make_node("Mul", ["accf", "scale"], [out]),
+    ]
+    return inits, nodes
+
+
 def test_integer_matmul_fusion_keeps_the_arithmetic(tmp_path):
     """MatMulInteger → Cast → Mul(a_scale × b_scale) becomes one MatMulIntegerToFloat with the
     same result, per-channel weight scales and zero points included."""
@@ -238,25 +258,13 @@ def test_integer_matmul_fusion_keeps_the_arithmetic(tmp_path):
     from training.export import fuse_integer_matmuls
 
     rng = np.random.default_rng(0)
-    w = rng.integers(-127, 128, size=(8, 5), dtype=np.int8)
-    inits = [
-        numpy_helper.from_array(w, "w"),
-        numpy_helper.from_array(np.zeros(5, np.int8), "w_zp"),
-        numpy_helper.from_array(rng.uniform(0.001, 0.02, 5).astype(np.float32), "w_scale"),
-        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
-        numpy_helper.from_array(np.array(131, np.uint8), "a_zp"),
-    ]
+    inits, nodes = _integer_matmul(rng, 5, "y", a_zero_point=131)
+    w, w_scale = numpy_helper.to_array(inits[0]), numpy_helper.to_array(inits[2])
     a = helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 8])
-    nodes = [
-        helper.make_node("MatMulInteger", ["a", "w", "a_zp", "w_zp"], ["acc"]),
-        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
-        helper.make_node("Mul", ["a_scale", "w_scale"], ["scale"]),
-        helper.make_node("Mul", ["accf", "scale"], ["y"]),
-    ]
     path = _save(tmp_path, "mm.onnx", nodes, [a], inits)
     feeds = {"a": rng.integers(0, 256, size=(3, 8), dtype=np.uint8)}
     before = _run(path, feeds)
-    expected = ((feeds["a"].astype(np.int32) - 131) @ w.astype(np.int32)) * np.float32(0.05) * onnx.numpy_helper.to_array(inits[2])
+    expected = ((feeds["a"].astype(np.int32) - 131) @ w.astype(np.int32)) * np.float32(0.05) * w_scale
     np.testing.assert_allclose(before, expected, rtol=1e-6)
     assert fuse_integer_matmuls(path) == 1
     assert [n.op_type for n in onnx.load(str(path)).graph.node] == ["MatMulIntegerToFloat"]
@@ -294,22 +302,11 @@ def test_skip_layer_norm_bias_moves_into_the_integer_matmul(tmp_path):
     from training.export import fuse_integer_matmuls, split_skip_layer_norms
 
     rng = np.random.default_rng(2)
-    inits = [
-        numpy_helper.from_array(rng.integers(-127, 128, size=(8, 6), dtype=np.int8), "w"),
-        numpy_helper.from_array(np.zeros(6, np.int8), "w_zp"),
-        numpy_helper.from_array(rng.uniform(0.001, 0.02, 6).astype(np.float32), "w_scale"),
-        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
-        numpy_helper.from_array(np.array(120, np.uint8), "a_zp"),
-    ] + [numpy_helper.from_array(rng.normal(size=6).astype(np.float32), name) for name in ("gamma", "beta", "bias")]
+    inits, nodes = _integer_matmul(rng, 6, "h", a_zero_point=120)
+    inits += [numpy_helper.from_array(rng.normal(size=6).astype(np.float32), name) for name in ("gamma", "beta", "bias")]
+    nodes.append(helper.make_node("SkipLayerNormalization", ["h", "skip", "gamma", "beta", "bias"], ["y"], domain="com.microsoft", epsilon=1e-12))
     a = helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 8])
     skip = helper.make_tensor_value_info("skip", TensorProto.FLOAT, [None, 6])
-    nodes = [
-        helper.make_node("MatMulInteger", ["a", "w", "a_zp", "w_zp"], ["acc"]),
-        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
-        helper.make_node("Mul", ["a_scale", "w_scale"], ["scale"]),
-        helper.make_node("Mul", ["accf", "scale"], ["h"]),
-        helper.make_node("SkipLayerNormalization", ["h", "skip", "gamma", "beta", "bias"], ["y"], domain="com.microsoft", epsilon=1e-12),
-    ]
     path = _save(tmp_path, "chain.onnx", nodes, [a, skip], inits)
     feeds = {"a": rng.integers(0, 256, size=(4, 8), dtype=np.uint8), "skip": rng.normal(size=(4, 6)).astype(np.float32)}
     before = _run(path, feeds)
