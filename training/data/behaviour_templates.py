@@ -48,7 +48,6 @@ BEHAVIOURS: tuple[str, ...] = (
     "hatred_of_group",
     "obfuscated_group_hate",
     "negated_positive",
-    "trait_praise",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -79,7 +78,6 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "hatred_of_group": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "obfuscated_group_hate": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "negated_positive": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
-    "trait_praise": ALL_ZERO,
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1628,51 +1626,6 @@ def _negated_positive() -> list[Template]:
     ]
 
 
-# Praise of a group's character, skill or work, in the frames that stereotype claims use
-# ("Honestly, <group> ..."). Every model before this category flagged "Women are hard-working"
-# and "Muslims are intelligent" as hate at about 1.0: the stereotype data had taught that
-# "<group> are <trait>" is hate whatever the trait. Contrasts: the same frames with demeaning
-# traits. Trait words are kept apart from the probes' (training/probes.py).
-PRAISED_TRAITS = (
-    "are some of the most honest people I know", "work harder than anyone I've met", "are extremely clever",
-    "are gifted at what they do", "are skilled professionals", "are thoughtful and considerate", "are loyal friends",
-    "are outstanding students", "are incredibly patient", "are devoted to their families",
-    "are honest and trustworthy", "are great problem solvers", "are inventive", "are courageous",
-    "are polite and respectful", "are reliable colleagues", "are among the best nurses in the hospital",
-    "are ambitious and driven", "are good at their jobs", "are highly skilled", "are wise", "are funny and warm",
-    "are great team players", "are principled", "are disciplined", "are curious and open-minded", "are gentle",
-)
-DEMEANED_TRAITS = _spans(
-    ("are dishonest and sneaky", "are filthy", "are cowardly", "are worthless", "are incompetent at everything",
-     "are thick as bricks", "are vile", "are untrustworthy", "are ignorant savages", "are bone idle",
-     "are spineless", "are cheats and liars"),
-    "hate",
-)
-PRAISE_FRAMES = (
-    ("plain", "{^g.pl} {t}."),
-    ("honestly", "Honestly, {g.pl} {t}."),
-    ("lets_be_real", "Let's be real: {g.pl} {t}."),
-    ("everyone_knows", "Everyone knows {g.pl} {t}."),
-    ("experience", "In my experience {g.pl} {t}."),
-    ("just_facts", "{^g.people} {t}, it's just facts."),
-    ("always_found", "I've always found that {g.pl} {t}."),
-    ("the_thing_is", "The thing is, {g.people} {t}."),
-)
-
-
-def _trait_praise() -> list[Template]:
-    """Praise of a group's traits, in stereotype frames: not hate; demeaning traits in the same
-    frames are."""
-    c = "trait_praise"
-    demeaning = {"expect": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0}, "stratum": "contrast"}
-    return [
-        _tpl(c, name, frame, g=DEROGATION_GROUPS, t=PRAISED_TRAITS) for name, frame in PRAISE_FRAMES
-    ] + [
-        _tpl(c, f"demeaning_{name}", frame, g=DEROGATION_GROUPS, t=DEMEANED_TRAITS, **demeaning)
-        for name, frame in PRAISE_FRAMES[::2]
-    ]
-
-
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1682,7 +1635,7 @@ def build_templates() -> list[Template]:
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
-        _negated_positive, _trait_praise,
+        _negated_positive,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
