@@ -85,6 +85,42 @@ def test_an_averaged_checkpoint_exports_and_names_its_parts(runs, tmp_path):
     assert raw["version"] == "soup-1"
 
 
+def test_anchor_holds_public_outputs_near_the_starting_model(runs, tmp_path):
+    """Learning without forgetting: with the anchor on every source of the mix, a short,
+    aggressive continuation moves the outputs on those comments far less than without it."""
+    from training.evaluate import torch_engine
+    from training.export import load_checkpoint
+    from training.model import tokenizer_file
+    from training.train import load_records
+    from service.runtime.windows import load_tokenizer
+
+    root, _ = runs
+    start = root / "straight" / "final.pt"
+
+    def continuation(name: str, anchor_weight: float) -> Path:
+        cfg = tiny_config(tmp_path / name)
+        cfg.init_checkpoint, cfg.lr, cfg.head_lr, cfg.max_steps, cfg.eval_every = str(start), 5e-4, 5e-3, 6, 6
+        cfg.anchor_weight, cfg.anchor_sources = anchor_weight, ["tsd", "davidson", "behaviour"]
+        train(cfg, resume=False)
+        return Path(cfg.out_dir) / "final.pt"
+
+    texts = [r.text for r in load_records(tiny_config(tmp_path / "data")) if r.source in ("tsd", "davidson")][:40]
+    tokenizer = load_tokenizer(tokenizer_file("all-MiniLM-L6-v2"))
+
+    def outputs(checkpoint: Path) -> np.ndarray:
+        model = load_checkpoint(checkpoint)[0]
+        return np.stack([p.comment_probs for p in torch_engine(model, tokenizer, 128, 96).predict(texts)])
+
+    before = outputs(start)
+    free = np.abs(outputs(continuation("free", 0.0)) - before).mean()
+    held = np.abs(outputs(continuation("held", 20.0)) - before).mean()
+    assert held < free / 2, (held, free)  # measured: 0.04 against 0.25
+    cfg = tiny_config(tmp_path / "no_start")
+    cfg.anchor_weight, cfg.anchor_sources = 1.0, ["tsd"]
+    with pytest.raises(ValueError, match="needs init_checkpoint"):
+        train(cfg, resume=False)
+
+
 @pytest.fixture(scope="module")
 def exported(runs, tmp_path_factory):
     from training.release import release

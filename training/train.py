@@ -67,6 +67,11 @@ class TrainConfig:
     seed: int = 0
     threads: int = 2
     init_checkpoint: str = ""  # start from this trained checkpoint instead of the base encoder
+    # Learning without forgetting: on examples from these sources, also pull the outputs (comment
+    # and token probabilities) towards those of ``init_checkpoint``, so that teaching new
+    # behaviours does not move what the model already does well on them. 0 turns it off.
+    anchor_weight: float = 0.0
+    anchor_sources: list[str] = field(default_factory=list)
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides) -> "TrainConfig":
@@ -151,10 +156,23 @@ def collate(examples: list[Example]) -> dict[str, torch.Tensor]:
         "token_target": torch.from_numpy(tok_t),
         "token_weight": torch.from_numpy(np.stack([e.token_weight for e in examples]))[:, None, :]
         * torch.from_numpy(tok_mask)[:, :, None],
+        "token_mask": torch.from_numpy(tok_mask),
+        "source": [e.source for e in examples],
     }
 
 
-def loss_fn(model, batch: dict[str, torch.Tensor], cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
+def anchor_loss(c_logits: torch.Tensor, t_logits: torch.Tensor, teacher, batch: dict, rows: list[int]) -> torch.Tensor:
+    """Soft-target BCE between this model's and the frozen starting model's outputs on ``rows``."""
+    idx = torch.tensor(rows)
+    with torch.no_grad():
+        tc, tt = teacher(batch["input_ids"][idx], batch["attention_mask"][idx])
+    c = F.binary_cross_entropy_with_logits(c_logits[idx], torch.sigmoid(tc))
+    mask = batch["token_mask"][idx][:, :, None].expand_as(tt)
+    t = F.binary_cross_entropy_with_logits(t_logits[idx], torch.sigmoid(tt), weight=mask, reduction="sum")
+    return c + t / mask.sum().clamp(min=1.0)
+
+
+def loss_fn(model, batch: dict, cfg: TrainConfig, teacher=None) -> tuple[torch.Tensor, dict[str, float]]:
     c_logits, t_logits = model(batch["input_ids"], batch["attention_mask"])
     cw = batch["comment_weight"]
     c_loss = F.binary_cross_entropy_with_logits(c_logits, batch["comment_target"], weight=cw, reduction="sum")
@@ -166,7 +184,13 @@ def loss_fn(model, batch: dict[str, torch.Tensor], cfg: TrainConfig) -> tuple[to
     )
     t_loss = t_loss / tw.sum().clamp(min=1.0)
     loss = c_loss + cfg.span_loss_weight * t_loss
-    return loss, {"comment": float(c_loss.detach()), "span": float(t_loss.detach())}
+    parts = {"comment": float(c_loss.detach()), "span": float(t_loss.detach())}
+    rows = [i for i, source in enumerate(batch["source"]) if source in cfg.anchor_sources]
+    if teacher is not None and rows:
+        a_loss = anchor_loss(c_logits, t_logits, teacher, batch, rows)
+        loss = loss + cfg.anchor_weight * a_loss
+        parts["anchor"] = float(a_loss.detach())
+    return loss, parts
 
 
 # ---------------------------------------------------------------- checkpoints
@@ -224,8 +248,16 @@ def train(
     )
 
     model = build_model(cfg.base_model, len(LABELS), len(SPAN_LABELS), pretrained=not cfg.init_checkpoint)
+    teacher = None
     if cfg.init_checkpoint:  # fine-tune a trained model (retraining) rather than the base encoder
-        model.load_state_dict({k: v.float() for k, v in torch.load(cfg.init_checkpoint, weights_only=False)["model"].items()})
+        start = {k: v.float() for k, v in torch.load(cfg.init_checkpoint, weights_only=False)["model"].items()}
+        model.load_state_dict(start)
+        if cfg.anchor_weight > 0 and cfg.anchor_sources:
+            teacher = build_model(cfg.base_model, len(LABELS), len(SPAN_LABELS), pretrained=False)
+            teacher.load_state_dict(start)
+            teacher.eval().requires_grad_(False)
+    elif cfg.anchor_weight > 0:
+        raise ValueError("anchor_weight needs init_checkpoint: the outputs to hold are the starting model's")
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -290,7 +322,7 @@ def train(
     started, seen = time.time(), 0
     while step < total_steps:
         batch = collate([examples[i] for i in schedule[step]])
-        loss, parts = loss_fn(model, batch, cfg)
+        loss, parts = loss_fn(model, batch, cfg, teacher)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
