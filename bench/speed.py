@@ -50,7 +50,7 @@ def runtime_scorer(texts: list[str], model: str | None, threads: int):
 
     scorer = Scorer(model, threads=threads)
     scorer.score(texts[:32])  # warm-up: first-run allocations
-    return lambda chunk: scorer.score(chunk), "shipped int8 ONNX model"
+    return lambda chunk: scorer.score(chunk), f"ONNX model {scorer.model_dir} ({scorer.version})"
 
 
 def pipeline_scorer(texts: list[str], checkpoint: str | None, threads: int):
