@@ -248,7 +248,8 @@ def split_skip_layer_norms(path: Path) -> int:
             nodes.append(node)
             continue
         x, skip, gamma, beta, bias = node.input
-        epsilon = next(helper.get_attribute_value(a) for a in node.attribute if a.name == "epsilon")
+        # onnxruntime's default when the attribute is absent
+        epsilon = next((helper.get_attribute_value(a) for a in node.attribute if a.name == "epsilon"), 1e-12)
         matmul = producer.get(x)
         if matmul is not None and matmul.op_type == "MatMulIntegerToFloat" and len(matmul.input) == 6 and len(consumers[x]) == 1:
             matmul.input.append(bias)  # its optional bias input: one pass over the output fewer
