@@ -206,6 +206,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Disabled people are not worth saving.",
         "Trans women are not real women.",
         "I don't think Jews deserve any rights.",
+        # Written in the seventh round, after the protective-negation data and before its
+        # model, in frames that data does not use.
+        "Muslims must never be given power in this country.",
+        "Under no circumstances should Jews be allowed to teach our kids.",
+        "Don't ever trust a Mexican.",
+        "Gay couples must never be allowed to adopt.",
     )),
     "hate_with_profanity": (1, (
         # Written in the fifth round, before the negated_positive data.
@@ -234,6 +240,16 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Nobody should ever be attacked for being gay.",
         "No woman deserves to be harassed.",
         "Disabled people should never be mocked.",
+        # Written in the seventh round, after the protective-negation data and before its
+        # model, in frames that data does not use.
+        "Violence against Muslims has no place in our society.",
+        "Harassing someone because they're Jewish is a crime.",
+        "Our trans neighbours deserve to feel safe.",
+        "I will always defend my gay friends against bullies.",
+        "Please report anyone who threatens refugees.",
+        "Attacks on Sikh temples must be condemned.",
+        "Muslims must not be scapegoated for this attack.",
+        "No one should be spat at for wearing a hijab.",
     )),
     "counter_speech": (0, (
         "Saying 'Muslims are terrorists' is bigoted and wrong.",
