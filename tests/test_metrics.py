@@ -54,3 +54,23 @@ def test_span_f1_scores_against_human_spans_only():
     assert span_f1(engine_predicting((9, 14)), [record], [None], 0.5) == 1.0
     # Predicting the weak span as well is a false positive, not a hit.
     assert span_f1(engine_predicting((4, 8), (9, 14)), [record], [None], 0.5) == pytest.approx(2 * 5 / (9 + 5))
+
+
+def test_calibration_sample_keeps_every_span_tuning_record():
+    """The span threshold is tuned on the SemEval dev split: a cap on the sample must not cut it."""
+    from service.schema import Record
+    from training.evaluate import SPAN_TUNING_SOURCE, calibration_sample
+
+    def records(source, n):
+        return [Record(source=source, split="dev", comment_id=f"{source}{i}", text=f"comment {i}") for i in range(n)]
+
+    tuning, other = records(SPAN_TUNING_SOURCE, 30), records("mlma", 200)
+    sample = calibration_sample(other + tuning, 50)
+    ids = [r.comment_id for r in sample]
+    assert len(ids) == 50 and len(set(ids)) == 50
+    assert {r.comment_id for r in tuning} <= set(ids)
+    # Seeded, and mixed: a prefix is not all one source.
+    assert ids == [r.comment_id for r in calibration_sample(other + tuning, 50)]
+    assert {r.source for r in sample[:20]} == {SPAN_TUNING_SOURCE, "mlma"}
+    # Smaller dev sets come back whole.
+    assert len(calibration_sample(other[:10] + tuning[:5], 50)) == 15

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from service.runtime.scorer import Scorer
 from service.runtime.windows import load_tokenizer, pad_windows
 from service.schema import LABELS, Record
-from training.evaluate import calibrate, full_report, predict_records, torch_engine
+from training.evaluate import calibrate, calibration_sample, full_report, predict_records, torch_engine
 from training.export import (
     base_manifest,
     export_onnx,
@@ -67,8 +66,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         records = load_records(cfg)
     # Tiny runs (tests) may have no dev split: then calibrate on what there is.
     dev = [r for r in records if r.split == "dev"] or records
-    rng = random.Random(0)
-    calib = rng.sample(dev, min(len(dev), 6000))
+    calib = calibration_sample(dev, 6000)
     engine = torch_engine(model, tokenizer, cfg.max_length, cfg.stride)
     preds = predict_records(engine, calib)
     thresholds = calibrate(engine, calib, preds)
