@@ -212,6 +212,11 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Under no circumstances should Jews be allowed to teach our kids.",
         "Don't ever trust a Mexican.",
         "Gay couples must never be allowed to adopt.",
+        # Written in the seventh round, before the negation_sign data, in frames it does not use.
+        "No Gypsy has ever done an honest day's work.",
+        "Jews have never been loyal to this country.",
+        "Black people lack any sense of decency.",
+        "Not a single Muslim can be trusted.",
     )),
     "hate_with_profanity": (1, (
         # Written in the fifth round, before the negated_positive data.
@@ -250,6 +255,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Attacks on Sikh temples must be condemned.",
         "Muslims must not be scapegoated for this attack.",
         "No one should be spat at for wearing a hijab.",
+        # Written in the seventh round, before the negation_sign data, in frames it does not use.
+        "Immigrants commit less crime than natives, not more.",
+        "Being Muslim doesn't make anyone violent.",
+        "Gay men are no more likely to abuse children than anyone else.",
+        "Women are every bit as logical as men.",
+        "Roma families are no dirtier than anyone else's.",
     )),
     "counter_speech": (0, (
         "Saying 'Muslims are terrorists' is bigoted and wrong.",
