@@ -104,6 +104,25 @@ def test_templates_are_disjoint_between_splits(records: list[Record]) -> None:
         assert any("/hand" not in t for t in held_out), category
 
 
+def test_minimal_pairs_are_held_out_together(records: list[Record]) -> None:
+    """A frame taught with one sign only teaches the frame: both twins go to the same split,
+    and each split holds whole pairs, hateful and harmless."""
+    from training.data.behaviour_templates import build_templates
+
+    split_of = {r.meta["template"]: r.split for r in records}
+    pairs: dict[str, set[str]] = defaultdict(set)
+    signs: dict[str, set[int]] = defaultdict(set)
+    for t in build_templates():
+        if t.pair:
+            key = f"{t.category}/{t.pair}"
+            pairs[key].add(split_of[t.id])
+            signs[key].add(t.expect.get("hate", 1))
+    assert pairs, "no minimal pairs in the data"
+    assert all(len(s) == 1 for s in pairs.values()), pairs
+    assert all(s == {0, 1} for s in signs.values()), signs
+    assert {next(iter(s)) for s in pairs.values()} == {"train", "test"}
+
+
 def test_benign_categories_have_all_zero_labels_and_no_spans(records: list[Record]) -> None:
     groups = by_category(records)
     for category in BENIGN:

@@ -103,11 +103,14 @@ def _choose_test_templates(templates: Sequence[Template], rng: random.Random) ->
     test: set[str] = set()
     for category in BEHAVIOURS:
         strata: dict[tuple[str, tuple[tuple[str, int], ...]], list[str]] = {}
+        pairs: dict[str, list[str]] = {}
         hand_index = 0
         for t in templates:
             if t.category != category:
                 continue
-            if t.hand:
+            if t.pair:
+                pairs.setdefault(t.pair, []).append(t.id)
+            elif t.hand:
                 if hand_index % HAND_TEST_EVERY == HAND_TEST_EVERY - 1:
                     test.add(t.id)
                 hand_index += 1
@@ -116,6 +119,9 @@ def _choose_test_templates(templates: Sequence[Template], rng: random.Random) ->
         for ids in strata.values():
             if len(ids) >= 2:
                 test.update(rng.sample(ids, max(1, round(len(ids) * TEST_SHARE))))
+        if len(pairs) >= 2:
+            for pair in rng.sample(sorted(pairs), max(1, round(len(pairs) * TEST_SHARE))):
+                test.update(pairs[pair])
     return test
 
 

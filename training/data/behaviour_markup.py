@@ -51,7 +51,9 @@ class Template:
     labels every rendering must have (on top of the category's defaults). ``hand`` marks a
     hand-written example (no slots), which is held out on its own rather than as a pattern.
     ``stratum`` names a filler family that must appear in both splits (test templates are
-    drawn per category, pinned labels and stratum).
+    drawn per category, pinned labels and stratum). ``pair`` names a minimal pair: a hateful
+    template and its harmless twin in the same words. Twins are held out together, so that
+    neither split teaches a frame with one sign only.
     """
 
     id: str
@@ -61,6 +63,7 @@ class Template:
     expect: dict[str, int] = field(default_factory=dict)
     hand: bool = False
     stratum: str = ""
+    pair: str = ""
 
 
 def indefinite_article(word: str) -> str:

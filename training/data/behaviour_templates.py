@@ -48,6 +48,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "hatred_of_group",
     "obfuscated_group_hate",
     "negated_positive",
+    "negation_sign",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -78,6 +79,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "hatred_of_group": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "obfuscated_group_hate": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "negated_positive": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "negation_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -398,7 +400,7 @@ CONCATENATED = tuple(
 
 
 def _tpl(category: str, name: str, markup: str, expect: Mapping[str, int] | None = None, stratum: str = "",
-         **dims: Iterable[Option]) -> Template:
+         pair: str = "", **dims: Iterable[Option]) -> Template:
     return Template(
         id=f"{category}/{name}",
         category=category,
@@ -406,6 +408,7 @@ def _tpl(category: str, name: str, markup: str, expect: Mapping[str, int] | None
         dims={k: tuple(v) for k, v in dims.items()},
         expect=dict(expect or {}),
         stratum=stratum,
+        pair=pair,
     )
 
 
@@ -1649,6 +1652,44 @@ def _negated_positive() -> list[Template]:
     ]
 
 
+# What a negation does depends on what it negates: denying a fault defends a group ("Black
+# people are not lazy"), denying a virtue demeans it ("Black people are not honest"). The seventh
+# round found both read as hate. Each frame comes as a minimal pair, held out together.
+VIRTUES = ("honest", "clean", "intelligent", "trustworthy", "hard-working", "peaceful", "loyal", "kind")
+FAULTS = ("lazy", "violent", "dishonest", "dirty", "criminals", "terrorists", "stupid", "greedy")
+GOOD_DEEDS = ("belong here", "love their children", "feel pain like we do", "contribute anything",
+              "know how to behave", "pay their way", "work for what they have")
+BAD_DEEDS = ("control the media", "steal our jobs", "run the banks", "spread disease", "live off benefits",
+             "hate this country", "bring crime")
+GOOD_TO_DO = ("trust", "hire", "welcome", "rent to", "help", "vote for")
+WRONG_TO_DO = ("fear", "blame", "hate", "bully", "attack", "insult")
+
+
+def _negation_sign() -> list[Template]:
+    """A negated virtue or a withheld kindness is hate; a negated fault or a withheld harm, in
+    the same words otherwise, is not."""
+    c = "negation_sign"
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    g = DEROGATION_GROUPS
+    return [
+        _tpl(c, "are_not_virtue", "{^g.pl} [are not {v}](hate).", g=g, v=VIRTUES, pair="are_not"),
+        _tpl(c, "are_not_fault", "{^g.pl} are not {f}.", g=g, f=FAULTS, pair="are_not", **plain),
+        _tpl(c, "dont_good_deed", "{^g.pl} [don't {d}](hate).", g=g, d=GOOD_DEEDS, pair="dont"),
+        _tpl(c, "dont_bad_deed", "{^g.pl} don't {d}.", g=g, d=BAD_DEEDS, pair="dont", **plain),
+        _tpl(c, "never_been_virtue", "{^g.pl} have [never been {v}](hate).", g=g, v=VIRTUES, pair="never_been"),
+        _tpl(c, "never_been_fault", "{^g.pl} have never been {f}.", g=g, f=FAULTS, pair="never_been", **plain),
+        _tpl(c, "not_one_virtue", "[Not one {g.adj} person is {v}](hate).", g=g, v=VIRTUES, pair="not_one"),
+        _tpl(c, "not_one_fault", "Not one {g.adj} person I know is {f}.", g=g, f=FAULTS, pair="not_one", **plain),
+        _tpl(c, "dont_do_good", "[Don't {v}](hate) {g.pl}.", g=g, v=GOOD_TO_DO, pair="dont_do"),
+        _tpl(c, "dont_do_wrong", "Don't {v} {g.pl}.", g=g, v=WRONG_TO_DO, pair="dont_do", **plain),
+        _tpl(c, "mistake_good", "[It is a mistake to {v}](hate) {g.pl}.", g=g, v=GOOD_TO_DO, pair="mistake"),
+        _tpl(c, "mistake_wrong", "It is a mistake to {v} {g.pl}.", g=g, v=WRONG_TO_DO, pair="mistake", **plain),
+        _tpl(c, "should_never_good", "We [should never {v}](hate) {g.pl}.", g=g, v=GOOD_TO_DO, pair="should_never"),
+        _tpl(c, "should_never_wrong", "We should never {v} {g.pl}.", g=g, v=WRONG_TO_DO, pair="should_never",
+             **plain),
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1658,7 +1699,7 @@ def build_templates() -> list[Template]:
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
-        _negated_positive,
+        _negated_positive, _negation_sign,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
