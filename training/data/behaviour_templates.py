@@ -1605,20 +1605,6 @@ NEVER_DO = ("accept", "trust", "hire", "welcome", "rent a flat to")
 HARMS = ("to be attacked", "to be harassed", "to live in fear", "to be spat at",
          "abuse", "to lose their job over it")
 MISTREATED = ("mocked", "attacked", "harassed", "shut out", "treated as second-class citizens", "bullied")
-# The seventh round found the model reading "<group> should never be attacked" as hate at 1.0:
-# every "should never be" it had seen denied the group something good. So protection is stated
-# in more frames (nobody should, it is wrong to, stop, protect from, shouldn't have to), each
-# beside a hateful twin in the same frame that withholds something good instead.
-HARM_VERBS = ("attack", "harass", "bully", "mock", "threaten", "spit at", "beat up")
-HARMING = ("attacking", "harassing", "bullying", "mocking", "threatening", "spitting at")
-WRONG_TO = ("It is wrong to", "It is never okay to", "There is no excuse to", "No one has the right to")
-SUFFERINGS = ("live in fear", "hide who they are", "put up with abuse", "fear for their safety",
-              "justify their existence", "apologise for who they are")
-PROTECT_FROM = ("hate crimes", "harassment", "violence", "discrimination", "abuse", "bullies")
-WITHHELD = ("allowed in", "trusted", "given a vote", "let near our children", "hired", "allowed to marry",
-            "given citizenship")
-NOBODY_SHOULD = ("hire", "trust", "rent a flat to", "vote for", "sell a house to", "marry")
-STOP_HELPING = ("hiring", "letting in", "helping", "trusting", "housing", "welcoming")
 
 
 def _negated_positive() -> list[Template]:
@@ -1640,17 +1626,24 @@ def _negated_positive() -> list[Template]:
              what=("respect", "to be happy", "equal pay", "a place in this country", "the same rights as us"), **plain),
         _tpl(c, "would_never_stop", "I would never stop {do_ing} {g.pl}.", g=DEROGATION_GROUPS,
              do_ing=("respecting", "trusting", "welcoming", "standing up for", "supporting"), **plain),
-        _tpl(c, "should_never_be_given", "{^g.pl} [should never be {x}](hate).", g=DEROGATION_GROUPS, x=WITHHELD),
-        _tpl(c, "nobody_should_do", "[Nobody should {do}](hate) {g.pl}.", do=NOBODY_SHOULD, g=DEROGATION_GROUPS),
-        _tpl(c, "stop_helping", "[Stop {do}](hate) {g.pl}.", do=STOP_HELPING, g=DEROGATION_GROUPS),
-        _tpl(c, "nobody_should_harm", "Nobody should {v} {g.pl}.", v=HARM_VERBS, g=DEROGATION_GROUPS, **plain),
-        _tpl(c, "wrong_to_harm", "{w} {v} {g.pl}.", w=WRONG_TO, v=HARM_VERBS, g=DEROGATION_GROUPS, **plain),
-        _tpl(c, "stop_harming", "Stop {v} {g.pl}{end}", v=HARMING, g=DEROGATION_GROUPS,
-             end=(".", ", they have done nothing to you.", " just for existing."), **plain),
-        _tpl(c, "protect_from", "We have to protect {g.pl} from {p}.", g=DEROGATION_GROUPS, p=PROTECT_FROM, **plain),
-        _tpl(c, "shouldnt_have_to", "{^g.pl} shouldn't have to {s}.", g=DEROGATION_GROUPS, s=SUFFERINGS, **plain),
     ]
 
+
+# The seventh round found the model reading "<group> should never be attacked" as hate at 1.0:
+# every "should never be" it had seen denied the group something good. So protection is stated
+# in more frames (nobody should, it is wrong to, stop, protect from, shouldn't have to), each
+# beside a hateful twin in the same frame that withholds something good instead.
+HARM_VERBS = ("attack", "harass", "bully", "mock", "threaten", "spit at", "beat up")
+HARMING = ("attacking", "harassing", "bullying", "mocking", "threatening", "spitting at")
+WRONG_TO = ("It is wrong to", "It is never okay to", "There is no excuse to", "No one has the right to")
+SUFFERINGS = ("live in fear", "hide who they are", "put up with abuse", "fear for their safety",
+              "justify their existence", "apologise for who they are")
+PROTECT_FROM = ("hate crimes", "harassment", "violence", "discrimination", "abuse", "bullies")
+WITHHELD = ("allowed in", "trusted", "given a vote", "let near our children", "hired", "allowed to marry",
+            "given citizenship")
+NOBODY_SHOULD = ("hire", "trust", "rent a flat to", "vote for", "sell a house to", "marry")
+STOP_HELPING = ("hiring", "letting in", "helping", "trusting", "housing", "welcoming")
+HARMED = ("abused", "threatened", "spat at", "beaten up", "insulted", "humiliated")
 
 # What a negation does depends on what it negates: denying a fault defends a group ("Black
 # people are not lazy"), denying a virtue demeans it ("Black people are not honest"). The seventh
@@ -1687,6 +1680,20 @@ def _negation_sign() -> list[Template]:
         _tpl(c, "should_never_good", "We [should never {v}](hate) {g.pl}.", g=g, v=GOOD_TO_DO, pair="should_never"),
         _tpl(c, "should_never_wrong", "We should never {v} {g.pl}.", g=g, v=WRONG_TO_DO, pair="should_never",
              **plain),
+        _tpl(c, "never_be_given", "{^g.pl} [should never be {x}](hate).", g=g, x=WITHHELD, pair="never_be"),
+        _tpl(c, "never_be_harmed", "{^g.pl} should never be {x}.", g=g, x=HARMED, pair="never_be", **plain),
+        _tpl(c, "nobody_should_help", "[Nobody should {v}](hate) {g.pl}.", g=g, v=NOBODY_SHOULD, pair="nobody_should"),
+        _tpl(c, "nobody_should_harm", "Nobody should {v} {g.pl}.", g=g, v=HARM_VERBS, pair="nobody_should", **plain),
+        _tpl(c, "wrong_to_help", "[{w} {v}](hate) {g.pl}.", g=g, w=WRONG_TO, v=GOOD_TO_DO, pair="wrong_to"),
+        _tpl(c, "wrong_to_harm", "{w} {v} {g.pl}.", g=g, w=WRONG_TO, v=HARM_VERBS, pair="wrong_to", **plain),
+        _tpl(c, "stop_helping", "[Stop {v}](hate) {g.pl}.", g=g, v=STOP_HELPING, pair="stop"),
+        _tpl(c, "stop_harming", "Stop {v} {g.pl}{end}", g=g, v=HARMING,
+             end=(".", ", they have done nothing to you.", " just for existing."), pair="stop", **plain),
+        _tpl(c, "protect_children_from", "We have to [protect our children from](hate) {g.pl}.", g=g, pair="protect"),
+        _tpl(c, "protect_from", "We have to protect {g.pl} from {p}.", g=g, p=PROTECT_FROM, pair="protect", **plain),
+        _tpl(c, "shouldnt_be_allowed", "{^g.pl} [shouldn't be allowed to {x}](hate).", g=g, x=DENIED,
+             pair="shouldnt"),
+        _tpl(c, "shouldnt_have_to", "{^g.pl} shouldn't have to {s}.", g=g, s=SUFFERINGS, pair="shouldnt", **plain),
     ]
 
 
