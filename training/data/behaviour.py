@@ -98,7 +98,8 @@ def _choose_test_templates(templates: Sequence[Template], rng: random.Random) ->
 
     Stratifying by a template's pinned labels and stratum keeps both halves of mixed
     categories in each split (group and individual threats; slurs and their neutral
-    counterparts; glued and letter-level obfuscations).
+    counterparts; glued and letter-level obfuscations). Templates that share a ``pair`` (a
+    hateful template and its harmless twin) are drawn as whole pairs.
     """
     test: set[str] = set()
     for category in BEHAVIOURS:
