@@ -58,6 +58,11 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Jews are greedy, it's in their blood.",
         "Black people can't be trusted with money.",
         "Refugees are all economic migrants faking persecution.",
+        # Written in the eighth round, before the trait_sign data, in frames it does not use.
+        "From what I've seen, Pakistanis are sneaky and two-faced.",
+        "It's no secret that Somalis are freeloaders.",
+        "Ask anyone: Gypsies are crooks from the cradle.",
+        "Polish workers are famously drunk and filthy.",
         "Sikhs are dirty and smell.",
         # Written in the sixth round, before the trait_praise data: trait words with the
         # opposite sign, so that praise learnt from the data cannot pass these.
@@ -340,6 +345,15 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Deaf people are incredibly perceptive.",
         "Roma musicians are extraordinarily talented.",
         "Honestly, gay men are the kindest guys I know.",
+        # Written in the eighth round, before the trait_sign data, in frames it does not use.
+        "From what I've seen, Pakistani nurses are exceptionally diligent.",
+        "It's no secret that Jewish families put a huge value on education.",
+        "Nigerian engineers are among the sharpest minds I've worked with.",
+        "Polish builders are famously meticulous.",
+        "Gay teachers are often the most dedicated staff in a school.",
+        "Ask anyone: Filipino carers are unbelievably gentle with the elderly.",
+        "Women surgeons are every bit as steady-handed as men.",
+        "Somali shopkeepers round here are scrupulously fair.",
     )),
     "reclaimed_slur": (0, (
         "As a queer woman, I love my queer community.",
