@@ -74,3 +74,27 @@ def test_calibration_sample_keeps_every_span_tuning_record():
     assert {r.source for r in sample[:20]} == {SPAN_TUNING_SOURCE, "mlma"}
     # Smaller dev sets come back whole.
     assert len(calibration_sample(other[:10] + tuning[:5], 50)) == 15
+
+
+def test_span_threshold_without_parent_is_the_best_mean():
+    from training.evaluate import choose_span_threshold
+
+    scores = {0.7: np.array([0.5, 0.5, 0.5]), 0.75: np.array([0.6, 0.6, 0.7]), 0.8: np.array([0.6, 0.6, 0.6])}
+    assert choose_span_threshold(scores) == 0.75
+    # Ties go to the lower threshold, as they always have.
+    assert choose_span_threshold({0.7: np.array([1.0, 0.0]), 0.75: np.array([0.0, 1.0])}) == 0.7
+
+
+def test_span_threshold_keeps_the_parents_unless_beaten_beyond_noise():
+    """A gain smaller than the paired standard error does not move the served threshold."""
+    from training.evaluate import choose_span_threshold
+
+    rng = np.random.default_rng(0)
+    parent = rng.random(400)
+    noisy = parent + rng.normal(0.002, 0.08, 400)  # +0.002 on average, standard error 0.004
+    clear = parent + rng.normal(0.05, 0.08, 400)
+    assert noisy.mean() > parent.mean()
+    assert choose_span_threshold({0.75: parent, 0.8: noisy}, parent=0.75) == 0.75
+    assert choose_span_threshold({0.75: parent, 0.8: clear}, parent=0.75) == 0.8
+    # A parent threshold off the grid cannot be compared, so the best one is taken.
+    assert choose_span_threshold({0.75: parent, 0.8: noisy}, parent=0.77) == 0.8

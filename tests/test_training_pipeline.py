@@ -374,3 +374,21 @@ def test_score_cli_contract(exported, tmp_path):
     assert res.exit_code == 0 and json.loads(target.read_text())["id"] == 1
     res = CliRunner().invoke(app, ["score", str(ok), "--model", str(tmp_path)])
     assert res.exit_code == 2 and "not a Threadguard model directory" in res.output
+
+
+def test_export_refuses_a_parent_that_is_not_a_model(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from training.cli import register
+
+    app, data_app = typer.Typer(), typer.Typer()
+    app.add_typer(data_app, name="data")
+    register(app, data_app)
+    checkpoint = tmp_path / "best.pt"
+    checkpoint.write_bytes(b"not read: the parent is checked first")
+    res = CliRunner().invoke(app, ["export", str(checkpoint), "--version", "x", "--out", str(tmp_path / "m"),
+                                   "--parent", str(tmp_path)])
+    assert res.exit_code != 0
+    assert "--parent" in res.output and "not a Threadguard model directory" in res.output
+    assert not (tmp_path / "m").exists()

@@ -56,15 +56,26 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         out: Path = typer.Option(Path("models/threadguard-minilm"), help="Model directory to write."),
         version: str = typer.Option(..., help="Version string recorded in the manifest."),
         data_dir: Optional[Path] = typer.Option(None, help="Override the run's data folder (for calibration)."),
+        parent: Optional[Path] = typer.Option(
+            None, help="Model directory this export would replace: its span threshold is kept unless "
+                       "another beats it on SemEval dev by more than one standard error."),
     ) -> None:
         """Calibrate thresholds, export to ONNX, quantise to int8, check parity, write the model directory."""
         import json
 
+        from service.runtime.bundle import ModelError, read_manifest
         from training.release import release
 
         if not checkpoint.is_file():
             raise SystemExit(f"threadguard: error: {checkpoint}: no such checkpoint")
-        result = release(checkpoint, out, version, data_dir=str(data_dir) if data_dir else None)
+        parent_threshold = None
+        if parent is not None:
+            try:
+                parent_threshold = read_manifest(parent).span_thresholds.get("toxic")
+            except ModelError as exc:
+                raise SystemExit(f"threadguard: error: --parent {parent}: {exc}")
+        result = release(checkpoint, out, version, data_dir=str(data_dir) if data_dir else None,
+                         parent_span_threshold=parent_threshold)
         typer.echo(json.dumps(result, indent=2))
 
     @app.command("eval")

@@ -56,8 +56,11 @@ def flag_agreement(a: Scorer, b: Scorer, texts: list[str]) -> float:
 def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str = "threadguard-minilm",
             data_dir: str | None = None, parity_comments: int = 1000, calibration_comments: int = 1000,
             records: list[Record] | None = None,
-            extra_manifest: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``records``: calibrate on these (their dev split) instead of the run's configured data."""
+            extra_manifest: dict[str, Any] | None = None,
+            parent_span_threshold: float | None = None) -> dict[str, Any]:
+    """``records``: calibrate on these (their dev split) instead of the run's configured data.
+    ``parent_span_threshold``: the span threshold of the model this release would replace
+    (see ``training.evaluate.choose_span_threshold``)."""
     model, cfg_dict, state = load_checkpoint(checkpoint)
     cfg = TrainConfig(**{**cfg_dict, **({"data_dir": data_dir} if data_dir else {})})
     tok_path = tokenizer_file(cfg.base_model)
@@ -69,7 +72,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
     calib = calibration_sample(dev, 6000)
     engine = torch_engine(model, tokenizer, cfg.max_length, cfg.stride)
     preds = predict_records(engine, calib)
-    thresholds = calibrate(engine, calib, preds)
+    thresholds = calibrate(engine, calib, preds, parent_span_threshold)
 
     manifest = base_manifest(cfg_dict, thresholds, name, version)
     manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])

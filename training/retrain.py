@@ -182,7 +182,8 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
             "retrain": {k: v for k, v in asdict(cfg).items() if k != "labels_db"},
         }
         release(Path(run_dir) / "best.pt", out_dir, version, name=current_manifest.name,
-                records=dev + new_train, extra_manifest=extra, parity_comments=min(500, len(dev)))
+                records=dev + new_train, extra_manifest=extra, parity_comments=min(500, len(dev)),
+                parent_span_threshold=current_manifest.span_thresholds.get("toxic"))
 
     current, candidate = Scorer(current_dir), Scorer(out_dir)
     compare = {
