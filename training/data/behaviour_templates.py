@@ -49,6 +49,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "obfuscated_group_hate",
     "negated_positive",
     "negation_sign",
+    "trait_sign",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -80,6 +81,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "obfuscated_group_hate": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "negated_positive": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "negation_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "trait_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1697,6 +1699,59 @@ def _negation_sign() -> list[Template]:
     ]
 
 
+# Claims about a group's character or work, in the frames stereotype claims use, as minimal
+# pairs: a demeaning trait is hate, praise in the same words is not. Every release has flagged
+# "Women are hard-working" or "Muslims are intelligent" as hate: the stereotype data pairs groups
+# with claims about intelligence and work, all of them hateful, so the frame and the topic decide
+# instead of the direction. Two earlier attempts taught praise without its twin (the sixth round's
+# `trait_praise`, reverted); here each frame holds both signs and is held out whole. Trait words
+# are kept apart from the probes' (training/probes.py).
+PRAISED_TRAITS = (
+    "are some of the most honest people I know", "work harder than anyone I've met", "are extremely clever",
+    "are gifted at what they do", "are skilled professionals", "are thoughtful and considerate", "are loyal friends",
+    "are outstanding students", "are incredibly patient", "are devoted to their families",
+    "are honest and trustworthy", "are great problem solvers", "are inventive", "are courageous",
+    "are polite and respectful", "are reliable colleagues", "are among the best nurses in the hospital",
+    "are ambitious and driven", "are good at their jobs", "are highly skilled", "are wise", "are funny and warm",
+    "are great team players", "are principled", "are disciplined", "are curious and open-minded", "are gentle",
+    "build strong communities wherever they go", "look after their elderly parents", "pay their taxes like everyone",
+    "start businesses that employ half the street", "are the first to volunteer when something goes wrong",
+    "bring good food and music wherever they go", "raise kind and polite children", "are brilliant at maths",
+)
+DEMEANED_TRAITS = _spans(
+    ("are dishonest and sneaky", "are filthy", "are cowardly", "are worthless", "are incompetent at everything",
+     "are thick as bricks", "are vile", "are untrustworthy", "are ignorant savages", "are bone idle",
+     "are spineless", "are cheats and liars", "bring disease wherever they go", "breed like rabbits",
+     "live off everyone else's taxes", "raise their children to be thieves", "are useless at any real job",
+     "are too stupid to learn the language", "are all on the take"),
+    "hate",
+)
+TRAIT_FRAMES = (
+    ("plain", "{^g.pl} {t}."),
+    ("honestly", "Honestly, {g.pl} {t}."),
+    ("lets_be_real", "Let's be real: {g.pl} {t}."),
+    ("everyone_knows", "Everyone knows {g.pl} {t}."),
+    ("experience", "In my experience {g.pl} {t}."),
+    ("just_facts", "{^g.people} {t}, it's just facts."),
+    ("always_found", "I've always found that {g.pl} {t}."),
+    ("the_thing_is", "The thing is, {g.people} {t}."),
+    ("most", "Most {g.pl} I've met {t}."),
+    ("like_it_or_not", "Like it or not, {g.pl} {t}."),
+)
+
+
+def _trait_sign() -> list[Template]:
+    """A demeaning claim about a group's traits is hate; praise in the same frame is not."""
+    c = "trait_sign"
+    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
+    out: list[Template] = []
+    for name, frame in TRAIT_FRAMES:
+        out.append(_tpl(c, f"{name}_demeaned", frame,
+                        g=DEROGATION_GROUPS, t=DEMEANED_TRAITS, pair=name))
+        out.append(_tpl(c, f"{name}_praised", frame, g=DEROGATION_GROUPS, t=PRAISED_TRAITS, pair=name, **plain))
+    return out
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1706,7 +1761,7 @@ def build_templates() -> list[Template]:
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
-        _negated_positive, _negation_sign,
+        _negated_positive, _negation_sign, _trait_sign,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
