@@ -143,6 +143,28 @@ def test_export_parity_and_manifest(exported):
     assert set(raw["files"]) == {"model.onnx", "tokenizer.json", "checkpoint.pt"}
 
 
+def test_thresholds_are_tuned_on_the_served_int8_scores(runs, tmp_path, monkeypatch):
+    """Calibration sees the scores the shipped int8 model returns, not the torch model's."""
+    import training.release as release_module
+
+    seen = {}
+    calibrate = release_module.calibrate
+
+    def recording_calibrate(engine, records, preds, parent=None):
+        seen["texts"] = [r.text for r in records]
+        seen["probs"] = np.stack([p.comment_probs for p in preds])
+        return calibrate(engine, records, preds, parent)
+
+    monkeypatch.setattr(release_module, "calibrate", recording_calibrate)
+    root, _ = runs
+    out = tmp_path / "m"
+    result = release_module.release(root / "straight" / "best.pt", out, version="test-2", parity_comments=50)
+    served = Scorer(out)
+    assert {"comment": served.manifest.thresholds, "span": served.manifest.span_thresholds} == result["thresholds"]
+    again = np.stack([p.comment_probs for p in served.engine.predict(seen["texts"])])
+    np.testing.assert_allclose(seen["probs"], again, atol=1e-6)
+
+
 def test_runtime_refuses_tampered_model(exported, tmp_path):
     out, _ = exported
     copy = tmp_path / "copy"

@@ -1,7 +1,7 @@
 """From a trained checkpoint to a verified model directory, and its evaluation.
 
-``release``: calibrate thresholds on dev data (torch), export ONNX, fuse, quantise to int8,
-check parity (fp32 ONNX vs torch, int8 vs fp32 flags), write the model directory.
+``release``: export ONNX, fuse, quantise to int8, calibrate thresholds on dev data through the
+int8 model, check parity (fp32 ONNX vs torch, int8 vs fp32 flags), write the model directory.
 ``evaluate_model``: the full report through the shipped ONNX model, as served.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from service.runtime.scorer import Scorer
 from service.runtime.windows import load_tokenizer, pad_windows
-from service.schema import LABELS, Record
+from service.schema import LABELS, SPAN_LABELS, Record
 from training.evaluate import calibrate, calibration_sample, full_report, predict_records, torch_engine
 from training.export import (
     base_manifest,
@@ -71,15 +71,6 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
     dev = [r for r in records if r.split == "dev"] or records
     calib = calibration_sample(dev, 6000)
     engine = torch_engine(model, tokenizer, cfg.max_length, cfg.stride)
-    preds = predict_records(engine, calib)
-    thresholds = calibrate(engine, calib, preds, parent_span_threshold)
-
-    manifest = base_manifest(cfg_dict, thresholds, name, version)
-    manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
-    manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
-    if "soup" in state:  # a weight average (training/soup.py): name what was averaged
-        manifest["soup"] = state["soup"]
-    manifest.update(extra_manifest or {})
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -91,6 +82,18 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         # One window per batch: the ranges are those single comments reach, not padded batches'.
         calibration_windows = [w for e in engine.encode([r.text for r in calib[:calibration_comments]]) for w in e.windows]
         quantisation = quantise(src, tmp / "int8.onnx", [pad_windows([w]) for w in calibration_windows])
+
+        # Thresholds are tuned on the int8 model's scores: those are the scores the service returns.
+        draft = base_manifest(cfg_dict, _untuned_thresholds(), name, version)
+        served = Scorer(write_model_dir(tmp / "int8_draft", tmp / "int8.onnx", tok_path, draft))
+        thresholds = calibrate(served.engine, calib, predict_records(served.engine, calib), parent_span_threshold)
+
+        manifest = base_manifest(cfg_dict, thresholds, name, version)
+        manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
+        manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
+        if "soup" in state:  # a weight average (training/soup.py): name what was averaged
+            manifest["soup"] = state["soup"]
+        manifest.update(extra_manifest or {})
 
         sample = [r.text for r in calib[:64]]
         enc = engine.encode(sample)
@@ -114,6 +117,10 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
 
     atomic_write_text(mpath, json.dumps(m, indent=2, ensure_ascii=False) + "\n")
     return {"thresholds": thresholds, "parity": parity, "model_dir": str(out)}
+
+
+def _untuned_thresholds() -> dict[str, dict[str, float]]:
+    return {"comment": {n: 0.5 for n in LABELS}, "span": {n: 0.5 for n in SPAN_LABELS}}
 
 
 def evaluate_model(model_dir: str | Path, data_dir: str, sources: list[str] | None = None) -> dict[str, Any]:
