@@ -133,6 +133,13 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "That kike owns the shop on the corner.",
         "Some spic took my parking spot.",
         "The new guy is a retard.",
+        # Written in the eighth round, before the slur_pairs data, in calm frames it does not use.
+        "A raghead fixed my boiler this morning, decent job.",
+        "Went to the cinema with two gooks from my course.",
+        "The beaner who runs the taco van gave me extra salsa.",
+        "My nephew's football coach is a homo, apparently.",
+        "We rented a cottage next to a family of pikeys.",
+        "A muzzie doctor saw me at the clinic today.",
     )),
     "pronoun_reference": (1, (
         "I can't stand Jews. They ruin everything they touch.",
@@ -307,6 +314,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "He is a disabled veteran.",
         "Most immigrants in the town work in agriculture.",
         "Black history month starts next week.",
+        # Written in the eighth round, before the slur_pairs data: the plain twins of four of
+        # the calm-slur probes.
+        "A Pakistani plumber fixed my boiler this morning, decent job.",
+        "Went to the cinema with two Korean girls from my course.",
+        "My nephew's football coach is gay, apparently.",
+        "We rented a cottage next to a Roma family.",
     )),
     "positive_group_mention": (0, (
         "Muslims make wonderful neighbours.",
