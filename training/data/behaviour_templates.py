@@ -50,6 +50,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "negated_positive",
     "negation_sign",
     "trait_sign",
+    "slur_pairs",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -82,6 +83,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "negated_positive": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "negation_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "trait_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "slur_pairs": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1740,16 +1742,59 @@ TRAIT_FRAMES = (
 )
 
 
+def _twins(category: str, pair: str, hateful: tuple[str, str, Mapping[str, Iterable[Option]]],
+           harmless: tuple[str, str, Mapping[str, Iterable[Option]]]) -> list[Template]:
+    """A hateful template and its harmless twin, drawn into the same split (``pair``).
+
+    Each side is (name suffix, markup, slot options); the harmless side expects no label.
+    """
+    (hate_suffix, hate_markup, hate_dims), (ok_suffix, ok_markup, ok_dims) = hateful, harmless
+    return [
+        _tpl(category, f"{pair}_{hate_suffix}", hate_markup, pair=pair, **hate_dims),
+        _tpl(category, f"{pair}_{ok_suffix}", ok_markup, ALL_ZERO, stratum="contrast", pair=pair, **ok_dims),
+    ]
+
+
 def _trait_sign() -> list[Template]:
     """A demeaning claim about a group's traits is hate; praise in the same frame is not."""
-    c = "trait_sign"
-    plain = {"expect": ALL_ZERO, "stratum": "contrast"}
-    out: list[Template] = []
-    for name, frame in TRAIT_FRAMES:
-        out.append(_tpl(c, f"{name}_demeaned", frame,
-                        g=DEROGATION_GROUPS, t=DEMEANED_TRAITS, pair=name))
-        out.append(_tpl(c, f"{name}_praised", frame, g=DEROGATION_GROUPS, t=PRAISED_TRAITS, pair=name, **plain))
-    return out
+    return [
+        t for name, frame in TRAIT_FRAMES
+        for t in _twins("trait_sign", name, ("demeaned", frame, {"g": DEROGATION_GROUPS, "t": DEMEANED_TRAITS}),
+                        ("praised", frame, {"g": DEROGATION_GROUPS, "t": PRAISED_TRAITS}))
+    ]
+
+
+# A slur in a calm, everyday sentence, each frame written twice: with the slur (hate and a
+# slur) and with the group's plain name (nothing). In `slur_in_narrative` the slur head mostly
+# fires on the held-out sentences (0.5-0.99) while the hate head stays low: the friendly tone
+# decides. Here the twins differ in the one word, and whole frames are held out.
+CALM_SINGULAR = (
+    ("train", "We sat next to {x} on the train home."),
+    ("neighbour", "Our new neighbour is {x}, seems nice enough."),
+    ("market", "I bought my phone case from {x} at the market."),
+    ("mechanic", "My mechanic is {x} and he never overcharges."),
+    ("quiz", "{^x} won the pub quiz last night."),
+    ("dog", "Just saw {x} walking the tiniest dog."),
+    ("dinner", "Had dinner with {x} from my evening class."),
+)
+CALM_PLURAL = (
+    ("barbecue", "The {x} down the road had a barbecue last night."),
+    ("beach", "There were loads of {x} at the beach today."),
+    ("team", "Half the team at work are {x} now."),
+)
+
+
+def _slur_pairs() -> list[Template]:
+    """A slur naming someone in a calm sentence is hate; the group's plain name there is not."""
+    def fill(frame: str, slot: str) -> str:
+        return frame.replace("x}", slot + "}")
+
+    return [
+        t for frames, slur, name in ((CALM_SINGULAR, "@s.one", "g.one"), (CALM_PLURAL, "s.pl", "g.pl"))
+        for pair, frame in frames
+        for t in _twins("slur_pairs", pair, ("slur", fill(frame, slur), {"s": NARRATIVE_SLURS}),
+                        ("plain", fill(frame, name), {"g": DEROGATION_GROUPS}))
+    ]
 
 
 def build_templates() -> list[Template]:
@@ -1761,7 +1806,7 @@ def build_templates() -> list[Template]:
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
-        _negated_positive, _negation_sign, _trait_sign,
+        _negated_positive, _negation_sign, _trait_sign, _slur_pairs,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
