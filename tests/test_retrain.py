@@ -13,6 +13,8 @@ from service.labels.validation import LabelIn  # noqa: E402
 from service.runtime.registry import Registry  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
 from tiny_model import fresh_registry  # noqa: E402
+import training.retrain as retrain_module  # noqa: E402
+from training.release import release  # noqa: E402
 from training.retrain import RetrainConfig, retrain  # noqa: E402
 
 # A community's own slur the public data has never seen, and harmless look-alikes.
@@ -39,10 +41,20 @@ def config(root: Path, registry: Registry, db: str, **kw) -> RetrainConfig:
                          max_steps=40, batch_size=8, lr=1e-4, head_lr=3e-3, threads=1, **kw)
 
 
-def test_promotes_a_better_model(world):
+def test_promotes_a_better_model(world, monkeypatch):
     root, registry, db = world
+    parent = json.loads((registry.active_dir() / "manifest.json").read_text())
+    releases = []
+
+    def spied_release(*args, **kwargs):
+        releases.append(kwargs)
+        return release(*args, **kwargs)
+
+    monkeypatch.setattr(retrain_module, "release", spied_release)
     before = Scorer(registry.active_dir()).score(HATEFUL + BENIGN, spans=False)
     report = retrain(config(root, registry, db, version="v2", tolerance=1.0))
+    # The candidate's span threshold starts from the parent's, so it moves only beyond noise.
+    assert [r["parent_span_threshold"] for r in releases] == [parent["span_thresholds"]["toxic"]]
     assert report["promoted"], report["reasons"]
     assert registry.active_version() == "v2"
     manifest = json.loads((registry.path_of("v2") / "manifest.json").read_text())
