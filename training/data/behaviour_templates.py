@@ -51,6 +51,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "negation_sign",
     "trait_sign",
     "slur_pairs",
+    "quote_verdict",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -84,6 +85,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "negation_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "trait_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "slur_pairs": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
+    "quote_verdict": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1797,6 +1799,70 @@ def _slur_pairs() -> list[Template]:
     ]
 
 
+# A quoted or reported hateful claim decides nothing by itself: the verdict after it does.
+# Endorsed ("... Couldn't agree more.") it is hate; rejected ("... What a vile thing to
+# write.") it is counter-speech. In `counter_speech` the rejection mostly comes first, and
+# the model learnt to trust the quote marks; here each frame is written twice with the same
+# quote and only the verdict differs, and whole frames are held out.
+RELATIVES = ("uncle", "grandad", "boss", "flatmate", "neighbour", "coach")
+VERDICT_FRAMES = (
+    ("quote_after", "'{^g.pl} are {q}.' {v}",
+     ("Couldn't agree more.", "Finally someone said it.", "Truest thing I've read all week.",
+      "Every word of it is true."),
+     ("What a vile thing to write.", "Disgusting, and reported.", "Shame on whoever wrote that.",
+      "That is dehumanising and wrong.")),
+    ("relative_says", "My {r} says {g.pl} {c}, and {v}.",
+     ("he's right", "honestly he has a point", "I agree with every word", "he's not wrong"),
+     ("he's wrong", "it's a lie", "I told him that's bigoted", "I'm ashamed of him for it")),
+    ("someone_wrote", "Someone on here wrote that {g.pl} {c}. {v}",
+     ("They're not wrong.", "Finally, some honesty.", "Exactly what I've been saying for years.", "Spot on."),
+     ("That's a lie.", "Shameful, and reported.", "That is simply false.", "That's textbook bigotry.")),
+    ("quote_dash", '"{^g.pl} {c}" - {v}.',
+     ("couldn't have put it better myself", "truest thing I've read all week", "so true",
+      "about time somebody said it"),
+     ("a lie repeated so often people believe it", "my grandad used to say that, and he was wrong",
+      "that gets you banned here, and rightly so", "whoever wrote that should be ashamed")),
+    ("people_keep", "People keep saying {g.pl} {c}. {v}",
+     ("Because it's true.", "Maybe because it's true.", "Funny how it always turns out true.", "They're right."),
+     ("It's not true.", "They're wrong.", "It was a lie then and it's a lie now.",
+      "Repeating it doesn't make it true.")),
+    ("video_said", "The guy in the video said {g.pl} are {q}. {v}",
+     ("Legend.", "He's absolutely right.", "Respect to him for saying it.", "Someone finally had the guts to say it."),
+     ("He should be ashamed.", "Sickening.", "I hope he loses his job over it.", "Nobody should talk like that.")),
+    ("dad_always", "My dad always said {g.pl} {c}. {v}",
+     ("The older I get, the more I see he was right.", "Turns out he was right.", "He was right about that.",
+      "Took me years to admit he had a point."),
+     ("The older I get, the more I see he was wrong.", "Turns out he was wrong.", "He was wrong about that.",
+      "Took me years to unlearn it.")),
+    ("anyone_else", "Anyone else {v} '{g.pl} are {q}'?",
+     ("think it's simply the truth that", "agree with the guy who wrote", "secretly believe"),
+     ("sick of seeing", "tired of trolls writing", "shocked the mods still allow")),
+)
+
+
+def _quote_verdict() -> list[Template]:
+    """A quoted hateful claim endorsed is hate; the same quote rejected is not."""
+    def fill(frame: str, side: str) -> str:
+        bare = "" if side == "endorsed" else "!"
+        return frame.replace("{q}", "{" + bare + "q}").replace("{c}", "{" + bare + "c}")
+
+    templates = []
+    for pair, frame, endorsed, rejected in VERDICT_FRAMES:
+        sides = []
+        for side, verdicts in (("endorsed", endorsed), ("rejected", rejected)):
+            markup = fill(frame, side)
+            slots = {"g": DEROGATION_GROUPS, "v": verdicts}
+            if "{r}" in markup:
+                slots["r"] = RELATIVES
+            if "q}" in markup:
+                slots["q"] = DEHUMANISING
+            if "c}" in markup:
+                slots["c"] = HATE_CLAIMS
+            sides.append((side, markup, slots))
+        templates += _twins("quote_verdict", pair, sides[0], sides[1])
+    return templates
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1806,7 +1872,7 @@ def build_templates() -> list[Template]:
         _nationality_slurs_seed_groups, _civil_comment, _abuse_at_nonprotected_group,
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
-        _negated_positive, _negation_sign, _trait_sign, _slur_pairs,
+        _negated_positive, _negation_sign, _trait_sign, _slur_pairs, _quote_verdict,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
