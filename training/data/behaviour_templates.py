@@ -52,6 +52,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "trait_sign",
     "slur_pairs",
     "quote_verdict",
+    "target_sign",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -86,6 +87,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "trait_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "slur_pairs": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
     "quote_verdict": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "target_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1863,6 +1865,35 @@ def _quote_verdict() -> list[Template]:
     return templates
 
 
+# What a sentence wants gone decides: the group itself (hate) or the hostility it meets
+# (nothing). "We need fewer <group> in this country" / "We need fewer attacks on <group> in
+# this country": the twins share the frame and the group, and whole frames are held out.
+TARGET_FRAMES = (
+    ("fewer", "We need [fewer {g.pl}](hate) in this country.", "We need fewer attacks on {g.pl} in this country."),
+    ("without", "I want to live in a country [without {g.pl}](hate).",
+     "I want to live in a country without racism against {g.pl}."),
+    ("keep_away", "Keep {g.pl} [away from our children](hate).", "Keep bigots away from {g.pl}."),
+    ("disgrace", "{^g.pl} are [a disgrace](hate,insult).", "Discrimination against {g.pl} is a disgrace."),
+    ("tolerated", "{^g.pl} [should never be tolerated](hate).", "Hatred of {g.pl} should never be tolerated."),
+    ("got_rid", "This town would be better if we [got rid of the {g.pl}](hate).",
+     "This town would be better if we got rid of the bigots who harass {g.pl}."),
+    ("real_problem", "The real problem in this country [is {g.pl}](hate).",
+     "The real problem in this country is prejudice against {g.pl}."),
+    ("sick_of", "I'm [sick of {g.pl}](hate), honestly.", "I'm sick of people abusing {g.pl}, honestly."),
+    ("parks", "[Ban {g.pl} from our parks](hate).", "Ban anyone who harasses {g.pl} from our parks."),
+    ("unsafe", "Our streets aren't safe [because of {g.pl}](hate).", "Our streets aren't safe for {g.pl} anymore."),
+)
+
+
+def _target_sign() -> list[Template]:
+    """Wanting a group gone is hate; wanting the hostility against it gone is not."""
+    return [
+        t for pair, hateful, harmless in TARGET_FRAMES
+        for t in _twins("target_sign", pair, ("group", hateful, {"g": DEROGATION_GROUPS}),
+                        ("hostility", harmless, {"g": DEROGATION_GROUPS}))
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1873,6 +1904,7 @@ def build_templates() -> list[Template]:
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
         _negated_positive, _negation_sign, _trait_sign, _slur_pairs, _quote_verdict,
+        _target_sign,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
