@@ -240,6 +240,20 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Disabled people are a fucking waste of space.",
         "Shitty black people everywhere.",
     )),
+    # Written in the ninth round, after the quote_verdict and target_sign data, in frames they
+    # do not use: whether the verdict on a quote and the object of a wish generalise.
+    "endorsed_quote": (1, (
+        "\"Gypsies are parasites\" - that's what the flyer said. About time someone did.",
+        "My cousin posted that Muslims are animals. She's completely right.",
+        "A man on the bus shouted that immigrants are vermin. Best thing I heard all day.",
+        "Read an article claiming Jews run the banks. Can't argue with that.",
+    )),
+    "group_unwanted": (1, (
+        "Our school would be better off with no Muslim kids in it.",
+        "Nobody wants more Somalis moving onto our street.",
+        "This neighbourhood was fine until the Pakistanis arrived.",
+        "Let's make this the last year we have to put up with gay people in this club.",
+    )),
     "negated": (0, (
         "Immigrants are not a plague on this country.",
         "I don't think women are too emotional to lead.",
@@ -293,6 +307,20 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "Comparing disabled people to animals is appalling.",
         "I'm disgusted by how immigrants are treated here.",
         "I hate it when people mock disabled people.",
+        # Written in the ninth round, after the quote_verdict data, in frames it does not use:
+        # the twins of the endorsed_quote probes.
+        "\"Gypsies are parasites\" - that's what the flyer said. Shameful.",
+        "My cousin posted that Muslims are animals. I unfollowed her.",
+        "A man on the bus shouted that immigrants are vermin. Nobody agreed with him.",
+        "Read an article claiming Jews run the banks. Antisemitic nonsense.",
+    )),
+    # Written in the ninth round, after the target_sign data, in frames it does not use: the
+    # twins of the group_unwanted probes.
+    "hostility_unwanted": (0, (
+        "Our school would be better off with no bullying of Muslim kids in it.",
+        "Nobody wants more attacks on Somalis on our street.",
+        "This neighbourhood was fine until the vandals who target Pakistani shops arrived.",
+        "Let's make this the last year we have to put up with homophobia in this club.",
     )),
     "neutral_group_mention": (0, (
         "Many Sikhs live in Punjab.",
