@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping
 
-from training.data.behaviour_markup import Option, Template
+from training.data.behaviour_markup import Option, Template, slot_names
 
 BEHAVIOURS: tuple[str, ...] = (
     "counter_speech",
@@ -1803,9 +1803,10 @@ def _slur_pairs() -> list[Template]:
 
 # A quoted or reported hateful claim decides nothing by itself: the verdict after it does.
 # Endorsed ("... Couldn't agree more.") it is hate; rejected ("... What a vile thing to
-# write.") it is counter-speech. In `counter_speech` the rejection mostly comes first, and
-# the model learnt to trust the quote marks; here each frame is written twice with the same
-# quote and only the verdict differs, and whole frames are held out.
+# write.") it is counter-speech. In `counter_speech` the rejection mostly comes first; here
+# each frame is written twice with the same quote and only the verdict differs, and whole
+# frames are held out. Trained on (stages 28-30), the endorsed twins taught the model to read
+# a held-out counter-speech frame ("If you really believe <group> <claim>, ...") as agreement.
 RELATIVES = ("uncle", "grandad", "boss", "flatmate", "neighbour", "coach")
 VERDICT_FRAMES = (
     ("quote_after", "'{^g.pl} are {q}.' {v}",
@@ -1844,25 +1845,19 @@ VERDICT_FRAMES = (
 
 def _quote_verdict() -> list[Template]:
     """A quoted hateful claim endorsed is hate; the same quote rejected is not."""
-    def fill(frame: str, side: str) -> str:
-        bare = "" if side == "endorsed" else "!"
-        return frame.replace("{q}", "{" + bare + "q}").replace("{c}", "{" + bare + "c}")
+    options = {"g": DEROGATION_GROUPS, "r": RELATIVES, "q": DEHUMANISING, "c": HATE_CLAIMS}
 
-    templates = []
-    for pair, frame, endorsed, rejected in VERDICT_FRAMES:
-        sides = []
-        for side, verdicts in (("endorsed", endorsed), ("rejected", rejected)):
-            markup = fill(frame, side)
-            slots = {"g": DEROGATION_GROUPS, "v": verdicts}
-            if "{r}" in markup:
-                slots["r"] = RELATIVES
-            if "q}" in markup:
-                slots["q"] = DEHUMANISING
-            if "c}" in markup:
-                slots["c"] = HATE_CLAIMS
-            sides.append((side, markup, slots))
-        templates += _twins("quote_verdict", pair, sides[0], sides[1])
-    return templates
+    def side(name: str, frame: str, verdicts: tuple[str, ...], bare: str):
+        # The rejected side quotes the same words without spans ("!"): quoted hate is not hate.
+        markup = frame.replace("{q}", "{" + bare + "q}").replace("{c}", "{" + bare + "c}")
+        dims = {k: v for k, v in options.items() if k in slot_names(markup)}
+        return name, markup, {**dims, "v": verdicts}
+
+    return [
+        t for pair, frame, endorsed, rejected in VERDICT_FRAMES
+        for t in _twins("quote_verdict", pair, side("endorsed", frame, endorsed, ""),
+                        side("rejected", frame, rejected, "!"))
+    ]
 
 
 # What a sentence wants gone decides: the group itself (hate) or the hostility it meets
