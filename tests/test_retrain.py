@@ -2,6 +2,8 @@
 is better on held-out new labels and not worse on dev; an impossible gate leaves ACTIVE alone."""
 
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from service.runtime.scorer import Scorer  # noqa: E402
 from tiny_model import fresh_registry  # noqa: E402
 import training.retrain as retrain_module  # noqa: E402
 from training.release import release  # noqa: E402
-from training.retrain import RetrainConfig, retrain  # noqa: E402
+from training.data.behaviour import load_behaviour  # noqa: E402
+from training.evaluate import predict_records  # noqa: E402
+from training.retrain import RetrainConfig, gate, paired_standard_errors, retrain  # noqa: E402
 
 # A community's own slur the public data has never seen, and harmless look-alikes.
 HATEFUL = [f"those {w} zorblats should go back where they came from" for w in ("filthy", "lazy", "stinking", "dirty", "useless", "greedy")]
@@ -64,6 +68,8 @@ def test_promotes_a_better_model(world, monkeypatch):
     right_after = sum(r["flags"]["hate"] == (i < len(HATEFUL)) for i, r in enumerate(after))
     assert right_after > right_before and right_after >= 0.8 * len(after)
     assert (registry.path_of("v2") / "retrain_report.json").is_file()
+    errors = report["dev_standard_errors"]
+    assert errors and set(errors) <= set(report["current"]["dev"]) and all(v >= 0 for v in errors.values())
 
 
 def test_failed_gate_keeps_the_active_model(world):
@@ -73,3 +79,27 @@ def test_failed_gate_keeps_the_active_model(world):
     assert not report["promoted"]
     assert any("dropped" in reason for reason in report["reasons"])
     assert registry.active_version() == active
+
+
+def test_standard_errors_are_zero_for_one_model_and_larger_on_a_smaller_set(model_dir, tiny_model_dir):
+    test = load_behaviour("test")
+    records = [replace(r, source="small") for r in random.Random(0).sample(test, 150)]
+    records += [replace(r, source="large") for r in test]
+    shipped, tiny = Scorer(model_dir), Scorer(tiny_model_dir)
+    a, b = predict_records(shipped.engine, records), predict_records(tiny.engine, records)
+    same = paired_standard_errors(shipped, shipped, records, a, a)
+    assert {"small/hate/auc", "large/hate/auc", "large/span_f1"} <= set(same)
+    assert all(v == 0 for v in same.values())
+    errors = paired_standard_errors(shipped, tiny, records, a, b)
+    assert errors["small/hate/auc"] > errors["large/hate/auc"] > 0
+    assert errors["small/span_f1"] > errors["large/span_f1"] > 0
+
+
+def test_gate_reasons_show_the_standard_error_without_changing_the_decision():
+    current = {"new_labels": 0.5, "dev": {"mlma/hate/auc": 0.630, "davidson/hate/auc": 0.950}}
+    candidate = {"new_labels": 0.8, "dev": {"mlma/hate/auc": 0.615, "davidson/hate/auc": 0.951}}
+    promoted, reasons = gate(current, candidate, 0.01, {"mlma/hate/auc": 0.012, "davidson/hate/auc": 0.003})
+    assert not promoted
+    assert [r for r in reasons if "dropped" in r] == [
+        "dev mlma/hate/auc dropped 0.6300 → 0.6150 (tolerance 0.01; paired standard error 0.0120)"]
+    assert gate(current, candidate, 0.01)[0] == promoted

@@ -154,7 +154,7 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         current: Optional[Path] = typer.Option(None, help="Model to start from (default: the active model)."),
         data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets (replay and dev)."),
         replay: int = typer.Option(3000, help="Base training comments replayed beside the new labels."),
-        tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric."),
+        tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric (the reasons give each drop's paired standard error)."),
         max_steps: int = typer.Option(0, help="Training steps (0: one pass over the mix)."),
         version: str = typer.Option("", help="Version of the candidate (default: a timestamp)."),
     ) -> None:
