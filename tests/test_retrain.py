@@ -16,9 +16,9 @@ from service.runtime.registry import Registry  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
 from tiny_model import fresh_registry  # noqa: E402
 import training.retrain as retrain_module  # noqa: E402
-from training.release import release  # noqa: E402
 from training.data.behaviour import load_behaviour  # noqa: E402
 from training.evaluate import predict_records  # noqa: E402
+from training.release import release  # noqa: E402
 from training.retrain import RetrainConfig, gate, paired_standard_errors, retrain  # noqa: E402
 
 # A community's own slur the public data has never seen, and harmless look-alikes.
