@@ -59,9 +59,11 @@ def test_labels_retrain_promote_reload_and_a_failed_gate(tiny_model_dir, tmp_pat
         assert res.status_code == 200 and res.json()["created"] == len(labels)
 
         def config(version: str, tolerance: float) -> RetrainConfig:
+            # noise_z=0: the tolerance alone decides, so -1 makes the gate impossible.
             return RetrainConfig(labels_db=db, registry=str(registry.root), current=str(registry.active_dir()),
                                  data_dir=str(tmp_path / "no-public-data"), base_mix={"behaviour": 1.0}, replay=40, dev_max=40,
-                                 max_steps=40, batch_size=8, lr=1e-4, head_lr=3e-3, threads=1, version=version, tolerance=tolerance)
+                                 max_steps=40, batch_size=8, lr=1e-4, head_lr=3e-3, threads=1, version=version, tolerance=tolerance,
+                                 noise_z=0)
 
         report = retrain(config("v2", tolerance=1.0))
         assert report["promoted"], report["reasons"]

@@ -75,7 +75,7 @@ def test_promotes_a_better_model(world, monkeypatch):
 def test_failed_gate_keeps_the_active_model(world):
     root, registry, db = world
     active = registry.active_version()
-    report = retrain(config(root, registry, db, version="v3", tolerance=-1.0))  # any dev metric "drops"
+    report = retrain(config(root, registry, db, version="v3", tolerance=-1.0, noise_z=0))  # any dev metric "drops"
     assert not report["promoted"]
     assert any("dropped" in reason for reason in report["reasons"])
     assert registry.active_version() == active
@@ -95,11 +95,22 @@ def test_standard_errors_are_zero_for_one_model_and_larger_on_a_smaller_set(mode
     assert errors["small/span_f1"] > errors["large/span_f1"] > 0
 
 
-def test_gate_reasons_show_the_standard_error_without_changing_the_decision():
+def test_gate_fails_a_drop_beyond_tolerance_and_noise_only():
     current = {"new_labels": 0.5, "dev": {"mlma/hate/auc": 0.630, "davidson/hate/auc": 0.950}}
-    candidate = {"new_labels": 0.8, "dev": {"mlma/hate/auc": 0.615, "davidson/hate/auc": 0.951}}
-    promoted, reasons = gate(current, candidate, 0.01, {"mlma/hate/auc": 0.012, "davidson/hate/auc": 0.003})
+    within_noise = {"new_labels": 0.8, "dev": {"mlma/hate/auc": 0.615, "davidson/hate/auc": 0.951}}
+    errors = {"mlma/hate/auc": 0.012, "davidson/hate/auc": 0.003}
+    promoted, reasons = gate(current, within_noise, 0.01, errors)
+    assert promoted, reasons
+    assert [r for r in reasons if "dropped" in r] == [
+        "dev mlma/hate/auc dropped 0.6300 → 0.6150 (tolerance 0.01; within noise: 2 × paired standard error 0.0120 = 0.0240)"]
+    # The same drop on a set where it is far outside noise fails.
+    beyond_noise = {"new_labels": 0.8, "dev": {"mlma/hate/auc": 0.629, "davidson/hate/auc": 0.935}}
+    promoted, reasons = gate(current, beyond_noise, 0.01, errors)
     assert not promoted
     assert [r for r in reasons if "dropped" in r] == [
-        "dev mlma/hate/auc dropped 0.6300 → 0.6150 (tolerance 0.01; paired standard error 0.0120)"]
-    assert gate(current, candidate, 0.01)[0] == promoted
+        "dev davidson/hate/auc dropped 0.9500 → 0.9350 (tolerance 0.01; paired standard error 0.0030)"]
+    # A drop inside the tolerance passes however small its error; one without an error meets the tolerance alone.
+    assert gate(current, {"new_labels": 0.8, "dev": {"mlma/hate/auc": 0.625, "davidson/hate/auc": 0.945}}, 0.01, {})[0]
+    assert not gate(current, within_noise, 0.01)[0]
+    assert not gate(current, within_noise, 0.01, errors, noise_z=0)[0]
+    assert not gate({**current, "new_labels": 0.9}, within_noise, 0.01, errors)[0]

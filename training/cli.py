@@ -154,7 +154,8 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         current: Optional[Path] = typer.Option(None, help="Model to start from (default: the active model)."),
         data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets (replay and dev)."),
         replay: int = typer.Option(3000, help="Base training comments replayed beside the new labels."),
-        tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric (the reasons give each drop's paired standard error)."),
+        tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric."),
+        noise_z: float = typer.Option(2.0, help="A drop must also exceed this many paired standard errors (0: the tolerance alone)."),
         max_steps: int = typer.Option(0, help="Training steps (0: one pass over the mix)."),
         version: str = typer.Option("", help="Version of the candidate (default: a timestamp)."),
     ) -> None:
@@ -171,6 +172,7 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
             data_dir=str(data_dir),
             replay=replay,
             tolerance=tolerance,
+            noise_z=noise_z,
             max_steps=max_steps,
             version=version,
         )
