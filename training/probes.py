@@ -141,6 +141,12 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "My nephew's football coach is a homo, apparently.",
         "We rented a cottage next to a family of pikeys.",
         "A muzzie doctor saw me at the clinic today.",
+        # Written in the tenth round, before the homonym_sense data: the same words as the new
+        # homonym probes, meant as slurs.
+        "Throw that faggot out of the pub.",
+        "The dyke at the checkout gave me a dirty look.",
+        "Some tranny was using the ladies' toilets again.",
+        "A coon moved in across the road.",
     )),
     "pronoun_reference": (1, (
         "I can't stand Jews. They ruin everything they touch.",
@@ -410,6 +416,21 @@ PROBES: dict[str, tuple[int, tuple[str, ...]]] = {
         "She bought a packet of fags at the shop in London.",
         "He was too niggardly to tip the waiter.",
         "The spook in the film was a CIA agent.",
+        # Written in the tenth round, before the homonym_sense data, in frames it does not use.
+        "Throw another faggot on the fire, it is getting cold.",
+        "The old dyke along the canal needs repairs.",
+        "The Dutch built a dyke to keep out the sea.",
+        "The caravan was spick and span when we handed it back.",
+        "We had faggots and peas for tea.",
+        "The raccoon, or coon as grandpa called it, got into the trash.",
+        "My bitch is due to whelp next week.",
+        "I need a fag, anyone got a lighter?",
+        "He is a bit niggardly with praise.",
+        "My transmission, the tranny, is shot.",
+        "The coonhound treed a raccoon.",
+        "Spic and span kitchen today!",
+        "Let us yank the weeds out.",
+        "The Paddy wagon pulled up outside.",
     )),
     "profanity_not_hate": (0, (
         "Fuck, I missed the bus again.",
