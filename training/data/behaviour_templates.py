@@ -53,6 +53,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "slur_pairs",
     "quote_verdict",
     "target_sign",
+    "homonym_sense",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -88,6 +89,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "slur_pairs": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
     "quote_verdict": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "target_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
+    "homonym_sense": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -1889,6 +1891,119 @@ def _target_sign() -> list[Template]:
     ]
 
 
+# A word that is a slur in one sense and harmless in another: firewood, a cigarette, an
+# embankment, a female dog, a gearbox, a raccoon, a gap of light. `slur_homonym` has one frame
+# per word, and the models trained on it learnt the frames, not the senses: "Put another faggot
+# of wood on the fire" scored 0.999 hate after "carried a faggot of firewood to the fire" was
+# learnt. Here each word comes in several frames, most as twins in which the same word names a
+# person (hate and a slur); whole frames are held out.
+WHO_AROUND = ("the shepherd", "my grandad", "the old farmer", "our neighbour", "the caretaker", "my aunt")
+HOMONYM_TWINS = (
+    ("faggot_bundle", "faggot",
+     "{^who} bound the {sticks} into a faggot {use}.",
+     {"sticks": ("hazel rods", "birch twigs", "dry brushwood", "willow switches"),
+      "use": ("for the bread oven", "to carry home", "for the hedge-laying class", "to start the forge")},
+     "{^who} said the man who {did} is a {slur}.",
+     {"did": ("runs the farm shop", "coaches the under-tens", "sings in the church choir", "fixed our roof")}),
+    ("faggot_dish", "faggot",
+     "{^place} does faggots with {side} on {day}s.",
+     {"place": ("the Red Lion", "our works canteen", "the café by the station", "my mum"),
+      "side": ("mushy peas", "onion gravy", "mash", "chips and gravy"), "day": ("Friday", "Tuesday", "Sunday")},
+     "{^place} has a new cook on {day}s, and he's a {slur}.",
+     {"place": ("the Red Lion", "our works canteen", "the café by the station", "the school"),
+      "day": ("Friday", "Tuesday", "Sunday")}),
+    ("fag_rolled", "fags",
+     "{^who} rolled a fag {where} and {then}.",
+     {"where": ("on the fire escape", "by the back door", "outside the depot", "at the bus shelter"),
+      "then": ("went back to work", "watched the rain", "read the paper")},
+     "Two {slur} were holding hands {where}, {then}.",
+     {"where": ("on the fire escape", "by the back door", "outside the depot", "at the bus shelter"),
+      "then": ("apparently", "my mate says", "in broad daylight")}),
+    ("dyke_raised", "dyke",
+     "The {body} raised the dyke {when}.",
+     {"body": ("water board", "polder authority", "village council", "drainage board"),
+      "when": ("by half a metre", "after the flood warning", "before the winter storms", "along the estuary")},
+     "The {body} hired a {slur} {when}.",
+     {"body": ("water board", "parish council", "village school", "drainage board"),
+      "when": ("as its new clerk", "after the summer", "to run the office", "last spring")}),
+    ("dyke_walk", "dyke",
+     "We walked the dog along the dyke {when}.",
+     {"when": ("all the way to the lighthouse", "on Sunday morning", "past the windmills", "into a headwind",
+               "at low tide")},
+     "We got stuck chatting to a {slur} {when}.",
+     {"when": ("all the way to the lighthouse", "on Sunday morning", "at the windmill café", "at the bus stop",
+               "at low tide")}),
+    ("tranny_gearbox2", "tranny",
+     "The tranny on my {vehicle} {fault}.",
+     {"vehicle": ("old Jeep", "pickup", "camper van", "tractor"),
+      "fault": ("slips in third", "leaks fluid on the drive", "whines in reverse", "finally gave out")},
+     "The {slur} who sold me my {vehicle} {did}.",
+     {"vehicle": ("old Jeep", "pickup", "camper van", "tractor"),
+      "did": ("was friendly enough", "threw in a full tank", "knocked fifty quid off", "lives up the road")}),
+    ("coon_animal", "coon",
+     "A coon got into the {place} and {did}.",
+     {"place": ("shed", "chicken run", "garage", "attic"),
+      "did": ("ate the birdseed", "chewed through a bag of feed", "raided the bins", "had kits in a box")},
+     "A {slur} started working at the {place} {when}.",
+     {"place": ("garage", "hardware store", "post office", "farm supply store"),
+      "when": ("this week", "on Monday", "last month", "after Easter")}),
+    ("spic_span", "spic",
+     "{^who} left the {room} spic and span {when}.",
+     {"who": WHO_AROUND, "room": ("flat", "cottage", "caravan", "kitchen"),
+      "when": ("before moving out", "last month", "after the party")},
+     "{^who} rented the {room} to a {slur} {when}.",
+     {"who": WHO_AROUND, "room": ("flat", "cottage", "caravan", "spare room"),
+      "when": ("before moving out", "last month", "after the party")}),
+    ("chink_light", "chink",
+     "A chink of {light} came through the {gap}.",
+     {"light": ("light", "sunlight", "lamplight", "moonlight"), "gap": ("curtains", "shutters", "barn door", "boards")},
+     "A {slur} was peering through the {gap} {when}.",
+     {"gap": ("curtains", "shutters", "shop window", "fence"), "when": ("this morning", "again", "at midnight")}),
+)
+HOMONYM_SENSES = (
+    ("bitch_litter", "Our {breed} bitch {did}.",
+     {"breed": ("spaniel", "collie", "greyhound", "Labrador", "terrier"),
+      "did": ("is in whelp again", "won the brood bitch class", "is nursing her litter", "came into season last week")}),
+    ("bitch_kept", "{^who} kept the best bitch from the litter {why}.",
+     {"who": ("the breeder", "my aunt", "the kennel owner", "our vet"),
+      "why": ("for showing", "to breed from", "as a working dog", "for herself")}),
+    ("homo_species", "Homo {species} {fact}.",
+     {"species": ("sapiens", "erectus", "habilis", "neanderthalensis"),
+      "fact": ("made stone tools", "spread out of Africa", "is covered in chapter three", "left footprints in the ash")}),
+    ("homo_milk", "Can you grab a {size} of homo milk {when}?",
+     {"size": ("carton", "bag", "jug", "litre"), "when": ("on your way home", "at the corner store", "for the kids")}),
+    ("retard_process", "{^agent} will retard {process}.",
+     {"agent": ("cold weather", "the additive", "too much salt", "deep shade"),
+      "process": ("the setting of the concrete", "seed germination", "the rise of the dough", "ripening")}),
+    ("nip_errand", "I'll nip {where} for {what}.",
+     {"where": ("to the shop", "down the road", "out", "round to the chemist"),
+      "what": ("milk", "some bread", "a paper", "plasters")}),
+    ("niggardly_with", "The {body} has always been niggardly with {what}.",
+     {"body": ("council", "club committee", "publisher", "landlord"),
+      "what": ("funding", "praise", "repairs", "expenses")}),
+    ("paddy_temper", "The {who} threw a paddy when {event}.",
+     {"who": ("toddler", "manager", "old man", "striker"),
+      "event": ("the shop ran out of crisps", "the meeting overran", "his bus was late", "he was subbed off")}),
+)
+
+
+def _homonym_sense() -> list[Template]:
+    """A slur's harmless sense is nothing; the same word naming a person is hate and a slur."""
+    as_slur = {s["bare_one"]: s["one"] for s in ALL_SLURS} | {s["bare_pl"]: s["pl"] for s in ALL_SLURS}
+
+    def side(name: str, markup: str, dims: dict):
+        return name, markup, {k: v for k, v in {"who": WHO_AROUND, **dims}.items() if k in slot_names(markup)}
+
+    twins = [
+        t for pair, word, harmless, harmless_dims, hateful, hateful_dims in HOMONYM_TWINS
+        for t in _twins("homonym_sense", pair, side("person", hateful.replace("{slur}", as_slur[word]), hateful_dims),
+                        side("sense", harmless, harmless_dims))
+    ]
+    senses = [_tpl("homonym_sense", name, markup, ALL_ZERO, stratum="sense", **dims)
+              for name, markup, dims in HOMONYM_SENSES]
+    return twins + senses
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -1899,7 +2014,7 @@ def build_templates() -> list[Template]:
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
         _negated_positive, _negation_sign, _trait_sign, _slur_pairs, _quote_verdict,
-        _target_sign,
+        _target_sign, _homonym_sense,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
