@@ -57,3 +57,19 @@ def test_seed_labels_get_their_mix_weight(tmp_path, monkeypatch):
     got = load_records(cfg)
     assert [r.source for r in got] == ["seeds"]
     assert len(training_mix(got, cfg, random.Random(0))) == 5
+
+
+def test_a_behaviour_category_can_be_weighed_apart_from_the_rest():
+    """``behaviour/<category>`` in the mix weighs that category alone; 0 leaves it out of training."""
+    import random
+    from collections import Counter
+
+    from training.train import TrainConfig, load_records, training_mix
+
+    cfg = TrainConfig(mix={"behaviour": 2.0, "behaviour/quote_verdict": 0.0, "behaviour/homonym_sense": 0.5})
+    records = load_records(cfg)  # the category keys are not read as public data sets
+    train = Counter(r.meta["behaviour"] for r in records if r.split == "train")
+    chosen = Counter(r.meta["behaviour"] for r in training_mix(records, cfg, random.Random(0)))
+    assert "quote_verdict" not in chosen and train["quote_verdict"] > 0
+    assert chosen["homonym_sense"] == round(train["homonym_sense"] * 0.5)
+    assert all(chosen[c] == 2 * n for c, n in train.items() if c not in ("quote_verdict", "homonym_sense"))

@@ -29,7 +29,7 @@ from training.export import (
     write_model_dir,
 )
 from training.model import tokenizer_file
-from training.train import TrainConfig, load_records
+from training.train import TrainConfig, load_records, public_sources
 
 
 def data_fingerprint(data_dir: str, sources: list[str]) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         thresholds = calibrate(served.engine, calib, predict_records(served.engine, calib), parent_span_threshold)
 
         manifest = base_manifest(cfg_dict, thresholds, name, version)
-        manifest["datasets"] = data_fingerprint(cfg.data_dir, [s for s in cfg.mix if s not in ("behaviour", "seeds")])
+        manifest["datasets"] = data_fingerprint(cfg.data_dir, public_sources(cfg.mix))
         manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
         if "soup" in state:  # a weight average (training/soup.py): name what was averaged
             manifest["soup"] = state["soup"]

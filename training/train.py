@@ -33,6 +33,7 @@ class TrainConfig:
     base_model: str = "all-MiniLM-L6-v2"  # packaged MiniLM, a local folder, or a hub id
     data_dir: str = "../shared/data"
     # Per source: a fraction < 1 samples that share of its training records, > 1 repeats them.
+    # "behaviour/<category>" weighs one behaviour category apart from the rest (0 leaves it out).
     mix: dict[str, float] = field(
         default_factory=lambda: {
             "tsd": 1.0,
@@ -88,12 +89,17 @@ class TrainConfig:
 # ---------------------------------------------------------------- data
 
 
+def public_sources(mix: dict[str, float]) -> list[str]:
+    """The public data sets a mix names (not the project's own behaviour data, seeds or categories)."""
+    return [s for s in mix if "/" not in s and s not in ("behaviour", "seeds")]
+
+
 def load_records(cfg: TrainConfig) -> list[Record]:
     from training.data.catalog import load_sources
     from training.data.behaviour import load_behaviour
     from training.data.extra import load_extra, load_seed_labels
 
-    public = [s for s in cfg.mix if s not in ("behaviour", "seeds")]
+    public = public_sources(cfg.mix)
     records = load_sources(public, data_dir=cfg.data_dir, limit=cfg.limit_per_source or None) if public else []
     if "behaviour" in cfg.mix:
         records += load_behaviour()
@@ -105,11 +111,17 @@ def load_records(cfg: TrainConfig) -> list[Record]:
     return records
 
 
+def mix_key(record: Record, mix: dict[str, float]) -> str:
+    """The mix entry that weighs ``record``: ``behaviour/<category>`` where the mix names one, else its source."""
+    category = f"{record.source}/{record.meta.get('behaviour')}"
+    return category if category in mix else record.source
+
+
 def training_mix(records: list[Record], cfg: TrainConfig, rng: random.Random) -> list[Record]:
     by_source: dict[str, list[Record]] = {}
     for r in records:
         if r.split == "train":
-            by_source.setdefault(r.source, []).append(r)
+            by_source.setdefault(mix_key(r, cfg.mix), []).append(r)
     chosen: list[Record] = []
     for source, rs in sorted(by_source.items()):
         w = cfg.mix.get(source, 1.0)
