@@ -12,6 +12,7 @@ pytest.importorskip("torch")
 
 from service.labels.store import LabelStore  # noqa: E402
 from service.labels.validation import LabelIn  # noqa: E402
+from service.runtime.bundle import ModelError, read_manifest  # noqa: E402
 from service.runtime.registry import Registry  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
 from tiny_model import fresh_registry  # noqa: E402
@@ -19,7 +20,7 @@ import training.retrain as retrain_module  # noqa: E402
 from training.data.behaviour import load_behaviour  # noqa: E402
 from training.evaluate import predict_records  # noqa: E402
 from training.release import release  # noqa: E402
-from training.retrain import RetrainConfig, gate, paired_standard_errors, retrain  # noqa: E402
+from training.retrain import RetrainConfig, dev_drops, gate, paired_standard_errors, retrain  # noqa: E402
 
 # A community's own slur the public data has never seen, and harmless look-alikes.
 HATEFUL = [f"those {w} zorblats should go back where they came from" for w in ("filthy", "lazy", "stinking", "dirty", "useless", "greedy")]
@@ -79,6 +80,29 @@ def test_failed_gate_keeps_the_active_model(world):
     assert not report["promoted"]
     assert any("dropped" in reason for reason in report["reasons"])
     assert registry.active_version() == active
+
+
+def test_a_reference_model_holds_the_candidate_too(world, model_dir):
+    """On dev the candidate is no worse than its tiny parent; held to the shipped model as
+    reference too (dev AUCs near 1, the tiny models' 0.4-0.8), it is refused."""
+    root, registry, db = world
+    active = registry.active_version()
+    reference = read_manifest(model_dir).version
+    report = retrain(config(root, registry, db, version="v4", tolerance=0.2, reference=str(model_dir)))
+    against = [r for r in report["reasons"] if r.startswith(f"against reference {reference}: ")]
+    assert any("dropped" in r and "within noise" not in r for r in against), report["reasons"]
+    assert not report["promoted"] and registry.active_version() == active
+    assert report["reference"]["version"] == reference
+    assert set(report["reference"]["dev"]) == set(report["candidate"]["dev"])
+    # Against its parent the same dev numbers pass: on dev, the reference is what refused it.
+    assert dev_drops(report["current"]["dev"], report["candidate"]["dev"], 0.2, report["dev_standard_errors"])[0]
+
+
+def test_a_reference_that_is_not_a_model_is_refused_before_training(world, tmp_path):
+    root, registry, db = world
+    with pytest.raises(ModelError, match="manifest"):
+        retrain(config(root, registry, db, version="v5", reference=str(tmp_path)))
+    assert not registry.path_of("v5").exists()
 
 
 def test_standard_errors_are_zero_for_one_model_and_larger_on_a_smaller_set(model_dir, tiny_model_dir):

@@ -156,6 +156,8 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         replay: int = typer.Option(3000, help="Base training comments replayed beside the new labels."),
         tolerance: float = typer.Option(0.01, help="Largest allowed drop of any dev metric."),
         noise_z: float = typer.Option(2.0, help="A drop must also exceed this many paired standard errors (0: the tolerance alone)."),
+        reference: Optional[Path] = typer.Option(
+            None, help="Also hold the candidate to this model by the same rule (e.g. the shipped one), so small drops cannot pile up over promotions."),
         max_steps: int = typer.Option(0, help="Training steps (0: one pass over the mix)."),
         version: str = typer.Option("", help="Version of the candidate (default: a timestamp)."),
     ) -> None:
@@ -173,6 +175,7 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
             replay=replay,
             tolerance=tolerance,
             noise_z=noise_z,
+            reference=str(reference) if reference else "",
             max_steps=max_steps,
             version=version,
         )

@@ -53,6 +53,10 @@ class RetrainConfig:
     holdout: float = 0.25
     tolerance: float = 0.01  # largest allowed drop of any dev metric
     noise_z: float = 2.0  # a drop must also exceed this many paired standard errors; 0: tolerance alone
+    # A model the candidate must not be worse than either, by the same rule. Each promotion is
+    # gated against its parent, so drops inside the noise could pile up over many promotions;
+    # holding every candidate to one fixed model (the shipped one, say) stops that drift.
+    reference: str = ""
     dev_max: int = 1500
     max_steps: int = 0  # 0: one pass over the mix
     batch_size: int = 16
@@ -146,32 +150,27 @@ def paired_standard_errors(current: Scorer, candidate: Scorer, dev: Sequence[Rec
     return out
 
 
-def gate(current: dict[str, Any], candidate: dict[str, Any], tolerance: float,
-         standard_errors: dict[str, float] | None = None, noise_z: float = 2.0) -> tuple[bool, list[str]]:
-    """Better on the held-out new labels, and no dev number worse beyond tolerance and noise.
+def dev_drops(before: dict[str, float], after: dict[str, float], tolerance: float,
+              standard_errors: dict[str, float] | None = None, noise_z: float = 2.0) -> tuple[bool, list[str]]:
+    """Whether no dev number fell beyond tolerance and noise; the reasons list every drop beyond tolerance.
 
-    A drop fails the gate when it exceeds ``max(tolerance, noise_z * standard error)``: it must be
-    large enough to matter and too large to be resampling noise. A drop within noise is still
-    listed in the reasons. Numbers without a standard error are held to the tolerance alone.
+    A drop fails when it exceeds ``max(tolerance, noise_z * standard error)``: it must be large
+    enough to matter and too large to be resampling noise. A drop within noise is still listed.
+    Numbers without a standard error are held to the tolerance alone.
     """
     errors = standard_errors or {}
     reasons: list[str] = []
     ok = True
-    if candidate["new_labels"] <= current["new_labels"]:
-        ok = False
-        reasons.append(f"new labels not improved: {candidate['new_labels']:.4f} vs current {current['new_labels']:.4f}")
-    else:
-        reasons.append(f"new labels improved: {candidate['new_labels']:.4f} vs current {current['new_labels']:.4f}")
-    for key, before in sorted(current["dev"].items()):
-        after = candidate["dev"].get(key)
-        if after is None or before - after <= tolerance:
+    for key, was in sorted(before.items()):
+        now = after.get(key)
+        if now is None or was - now <= tolerance:
             continue
         se = errors.get(key)
-        change = f"dev {key} dropped {before:.4f} → {after:.4f} (tolerance {tolerance}"
+        change = f"dev {key} dropped {was:.4f} → {now:.4f} (tolerance {tolerance}"
         if se is None:
             ok = False
             reasons.append(change + ")")
-        elif before - after > noise_z * se:
+        elif was - now > noise_z * se:
             ok = False
             reasons.append(change + f"; paired standard error {se:.4f})")
         else:
@@ -179,6 +178,16 @@ def gate(current: dict[str, Any], candidate: dict[str, Any], tolerance: float,
     if ok:
         reasons.append(f"no dev metric worse by more than the tolerance ({tolerance}) and noise")
     return ok, reasons
+
+
+def gate(current: dict[str, Any], candidate: dict[str, Any], tolerance: float,
+         standard_errors: dict[str, float] | None = None, noise_z: float = 2.0) -> tuple[bool, list[str]]:
+    """Better on the held-out new labels, and no dev number worse beyond tolerance and noise (``dev_drops``)."""
+    improved = candidate["new_labels"] > current["new_labels"]
+    verdict = "improved" if improved else "not improved"
+    reasons = [f"new labels {verdict}: {candidate['new_labels']:.4f} vs current {current['new_labels']:.4f}"]
+    dev_ok, dev_reasons = dev_drops(current["dev"], candidate["dev"], tolerance, standard_errors, noise_z)
+    return improved and dev_ok, reasons + dev_reasons
 
 
 def retrain(cfg: RetrainConfig) -> dict[str, Any]:
@@ -192,6 +201,8 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
         raise ModelError(f"{current_dir}: no {CHECKPOINT}, so there is nothing to fine-tune from")
     if sha256_file(checkpoint) != (current_manifest.raw.get("files") or {}).get(CHECKPOINT):
         raise ModelError(f"{checkpoint}: sha256 does not match the manifest")
+    if cfg.reference:
+        read_manifest(cfg.reference)  # refused now, not after the training run
 
     with LabelStore(cfg.labels_db) as store:
         snapshot = store.snapshot_id()
@@ -260,6 +271,17 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
     }
     standard_errors = paired_standard_errors(current, candidate, dev, current_preds, candidate_preds)
     promoted, reasons = gate(compare["current"], compare["candidate"], cfg.tolerance, standard_errors, cfg.noise_z)
+    held_to_reference = {}
+    if cfg.reference:
+        reference = Scorer(cfg.reference)
+        reference_preds = predict_records(reference.engine, dev)
+        reference_dev = dev_metrics(reference, dev, reference_preds)
+        reference_errors = paired_standard_errors(reference, candidate, dev, reference_preds, candidate_preds)
+        ok, why = dev_drops(reference_dev, compare["candidate"]["dev"], cfg.tolerance, reference_errors, cfg.noise_z)
+        promoted = promoted and ok
+        reasons += [f"against reference {reference.version}: {reason}" for reason in why]
+        held_to_reference = {"reference": {"version": reference.version, "dev": reference_dev,
+                                           "dev_standard_errors": reference_errors}}
     if promoted:
         registry.set_active(version)
     report = {
@@ -272,6 +294,7 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
         "dev_comments": len(dev),
         **compare,
         "dev_standard_errors": standard_errors,
+        **held_to_reference,
     }
     atomic_write_text(out_dir / "retrain_report.json", json.dumps(report, indent=2) + "\n")
     print(("promoted " if promoted else "not promoted ") + version + ": " + "; ".join(reasons), file=sys.stderr)
