@@ -54,6 +54,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "quote_verdict",
     "target_sign",
     "homonym_sense",
+    "homonym_context",
 )
 
 ALL_ZERO: dict[str, int] = {"toxic": 0, "hate": 0, "slur": 0, "insult": 0, "profanity": 0, "threat": 0}
@@ -90,6 +91,7 @@ CATEGORY_EXPECT: dict[str, dict[str, int]] = {
     "quote_verdict": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "target_sign": {"toxic": 1, "hate": 1, "slur": 0, "threat": 0},
     "homonym_sense": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
+    "homonym_context": {"toxic": 1, "hate": 1, "slur": 1, "threat": 0},
 }
 
 GROUP_TARGETED = {"hate": 1}
@@ -2004,6 +2006,117 @@ def _homonym_sense() -> list[Template]:
     return twins + senses
 
 
+# `homonym_sense` taught frames again, not senses: its held-out frame "The water board hired a
+# <slur> as its new clerk" lost the slur because "water board" had been learnt as harmless.
+# Here the two senses of each word share their setting (the polder, the kitchen, the garage)
+# and differ in what the sentence does with the word: a thing is built, smoked, eaten, fixed;
+# a person is named. Each word comes in two pairs of clause sets, each clause set in neutral
+# carriers, so that a held-out pair keeps the word but not the clauses. Three words that are not
+# in ALL_SLURS (cripple, pansy, cracker) get their slur markup here.
+_CONTEXT_SLURS = {
+    "cripple": _slur("cripples", "cripple", "disabled people")["one"],
+    "pansy": _slur("pansies", "pansy", "gay men")["one"],
+    "cracker": _slur("crackers", "cracker", "white people")["one"],
+}
+CONTEXT_CARRIERS = ("{c}.", "{c}!", "Funny old week: {c}.", "Update from home: {c}.", "{c}, as it happens.",
+                    "Just so you know, {c}.", "{c}, apparently.", "True story, {c}.")
+HOMONYM_CONTEXTS = (
+    # (pair, word, harmless clauses, clauses naming a person with {slur})
+    ("faggot_stove", "faggot",
+     ("we lit the stove with a faggot of hazel", "a faggot of brushwood keeps the kiln going for an hour",
+      "the hedger tied each faggot with a willow band", "the museum shows how a faggot of sticks was bound"),
+     ("the {slur} who runs the stove shop overcharged us", "a {slur} from the village came to buy kindling",
+      "my brother says the new hedger is a {slur}")),
+    ("faggot_butcher", "faggots",
+     ("the butcher makes his own faggots from liver and onion", "we had faggots in gravy at the pub",
+      "grandma's faggots were wrapped in caul fat", "the chippy sells faggots on a Thursday"),
+     ("the butcher's new lads are {slur}", "a couple of {slur} were eating at the pub",
+      "the chippy is run by {slur} now")),
+    ("fag_packet", "fag",
+     ("he cadged a fag off the barman", "she stubbed out her fag on the wall", "grandad had a fag after his tea",
+      "the fag end was still smouldering in the ashtray"),
+     ("the barman is a {slur}, my mate reckons", "a {slur} sat next to her on the wall",
+      "grandad called the lodger a {slur}")),
+    ("fag_chore", "fag",
+     ("it's a real fag having to walk to the bus stop in this rain", "ironing shirts is such a fag",
+      "what a fag, the printer jammed again"),
+     ("the {slur} at the bus stop asked me for the time", "there's a {slur} in the ironing queue",
+      "the {slur} in IT fixed the printer")),
+    ("dyke_polder", "dyke",
+     ("the sheep graze on top of the dyke", "the cyclists rode along the dyke into the wind",
+      "the dyke keeps the polder dry", "the engineers inspected the dyke for cracks"),
+     ("a {slur} lives in the house behind the polder", "the cyclists passed a {slur} walking her dog",
+      "the engineer they sent was a {slur}")),
+    ("dyke_ditch", "dyke",
+     ("the tractor slid into the dyke at the end of the lane", "frogspawn fills the dyke every spring",
+      "the farmer cleared the reeds from the dyke"),
+     ("the {slur} at the end of the lane keeps chickens", "the farmer's daughter turned out to be a {slur}",
+      "a {slur} bought the cottage by the lane")),
+    ("tranny_garage", "tranny",
+     ("the garage quoted four hundred quid to fix the tranny", "the tranny fluid was low again",
+      "the mechanic swapped the tranny out of a scrapped van"),
+     ("the garage has a {slur} working the front desk", "the mechanic's new girlfriend is a {slur}",
+      "a {slur} brought her van in for a service")),
+    ("tranny_radio", "tranny",
+     ("dad listened to the cricket on his old tranny radio", "the tranny on the windowsill crackled with the news"),
+     ("dad's neighbour is a {slur}", "a {slur} was on the windowsill of the flat opposite")),
+    ("coon_woods", "coon",
+     ("a coon knocked over the bird feeder again", "the coon washed its paws in the creek",
+      "hunters went after coon and possum with their dogs"),
+     ("a {slur} knocked on our door selling raffle tickets", "the {slur} down by the creek waved at us",
+      "the hunters said a {slur} had moved into the valley")),
+    ("chink_gap", "chink",
+     ("the morning sun came through a chink in the blind", "the wind whistled through a chink in the wall",
+      "the critic found a chink in the author's argument"),
+     ("the {slur} next door opened the blind", "a {slur} bought the house with the stone wall",
+      "the critic said the author is a {slur}")),
+    ("bitch_kennel", "bitch",
+     ("the kennel's top bitch won the field trial", "the vet scanned the bitch and counted eight pups",
+      "the greyhound bitch retired to a family in Kent"),
+     ("the {slur} at the kennel reception was rude to me", "the vet's new receptionist is a {slur}",
+      "some {slur} from Kent adopted the greyhound")),
+    ("retard_chemistry", "retard",
+     ("this coating will retard corrosion on the hull", "adding sugar will retard the set of the plaster",
+      "the inhibitor is meant to retard the reaction"),
+     ("the new lab assistant is a {slur}", "some {slur} mixed up the plaster",
+      "the {slur} on the night shift ruined the batch")),
+    ("cripple_verb", "cripple",
+     ("the strike could cripple the railway for weeks", "a cyber attack managed to cripple the hospital's systems",
+      "the drought will cripple the harvest"),
+     ("the {slur} on the railway platform held everyone up", "a {slur} was parked in the hospital bay",
+      "my landlord is a {slur} who can't climb the stairs")),
+    ("pansy_flower", "pansy",
+     ("a purple pansy was growing in the crack of the pavement", "the pansy seedlings need thinning out",
+      "she pressed a pansy between the pages of her diary"),
+     ("the florist's son is a proper {slur}", "some {slur} was crying on the pavement",
+      "her brother is a {slur}, she told me")),
+    ("cracker_snack", "cracker",
+     ("the toddler crumbled a cracker all over the car seat", "we pulled a Christmas cracker and got a paper hat",
+      "the soup came with a cracker on the side"),
+     ("some {slur} in a pickup nearly hit the car", "a {slur} in a Christmas jumper pushed past us",
+      "the waiter was a {slur}, she said")),
+    ("spic_span_house", "spic",
+     ("the cleaners left the office spic and span", "the holiday let was spic and span on arrival"),
+     ("a {slur} cleans the office on Fridays", "the holiday let next door was rented by a {slur}")),
+    ("homo_erectus", "homo",
+     ("the skull was found among Homo erectus tools", "the lecture compared Homo sapiens with Homo naledi"),
+     ("the lecturer is a {slur}, everyone knows", "a {slur} gave the lecture on fossils")),
+)
+
+
+def _homonym_context() -> list[Template]:
+    """The same word in the same setting: a thing is harmless, a person named by it is hate and a slur."""
+    as_slur = ({s["bare_one"]: s["one"] for s in ALL_SLURS} | {s["bare_pl"]: s["pl"] for s in ALL_SLURS}
+               | _CONTEXT_SLURS)
+    return [
+        t for pair, word, harmless, hateful in HOMONYM_CONTEXTS
+        for t in _twins("homonym_context", pair,
+                        ("person", "{^s}", {"s": [c.replace("{c}", h.replace("{slur}", as_slur[word]))
+                                                   for c in CONTEXT_CARRIERS for h in hateful]}),
+                        ("sense", "{^s}", {"s": [c.replace("{c}", h) for c in CONTEXT_CARRIERS for h in harmless]}))
+    ]
+
+
 def build_templates() -> list[Template]:
     """Every template and hand-written example, grouped by category in BEHAVIOURS order."""
     builders = (
@@ -2014,7 +2127,7 @@ def build_templates() -> list[Template]:
         _stereotype_claim, _slur_at_individual, _group_derogation,
         _slur_in_narrative, _hatred_of_group, _obfuscated_group_hate,
         _negated_positive, _negation_sign, _trait_sign, _slur_pairs, _quote_verdict,
-        _target_sign, _homonym_sense,
+        _target_sign, _homonym_sense, _homonym_context,
     )
     templates = [t for build in builders for t in build()]
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
