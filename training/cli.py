@@ -147,6 +147,35 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         held = "-" if report["held_out_f1"] is None else f"{report['held_out_f1']:.3f}"
         typer.echo(f"{'all':<32}{sum(r['comments'] for r in report['threads']):>9}{report['unseen_f1']:>9.3f}{held:>10}")
 
+    @app.command("compare")
+    def compare_command(
+        current: Path = typer.Argument(..., help="The model now shipped (or active)."),
+        candidate: Path = typer.Argument(..., help="The model that would replace it."),
+        reference: Optional[Path] = typer.Option(
+            None, help="Also hold the candidate to this model on the dev gate (e.g. an earlier release)."),
+        data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets."),
+        category_noise_z: float = typer.Option(
+            0.0, help="Rule 2: a category's fall must also exceed this many paired standard errors (0: the fall alone)."),
+        out: Optional[Path] = typer.Option(None, help="Also write the JSON report here."),
+    ) -> None:
+        """Apply the model card's release rules to a candidate; exit 0 only if it may replace CURRENT."""
+        from service.runtime.bundle import ModelError, read_manifest
+        from training.compare import ReleaseRules, compare, load_comparison_data, render_report, write_report
+
+        try:
+            for path in (current, candidate, *([reference] if reference else [])):
+                read_manifest(path)
+            dev, behaviour, spans = load_comparison_data(data_dir)
+            report = compare(current, candidate, dev=dev, behaviour=behaviour, span_records=spans,
+                             rules=ReleaseRules(category_noise_z=category_noise_z), reference_dir=reference)
+        except (ModelError, ValueError) as exc:
+            typer.echo(f"threadguard: error: {exc}", err=True)
+            raise typer.Exit(2)
+        if out:
+            write_report(out, report)
+        typer.echo(render_report(report))
+        raise typer.Exit(0 if report["passed"] else 1)
+
     @app.command("retrain")
     def retrain_command(
         labels_db: str = typer.Option(None, "--db", envvar="THREADGUARD_LABELS_DB", help="Label store URL (default sqlite:///labels.db)."),

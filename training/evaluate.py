@@ -156,17 +156,21 @@ def calibrate(engine: Engine, records: Sequence[Record], preds: Sequence[Predict
     return {"comment": comment, "span": {name: best_t for name in SPAN_LABELS}}
 
 
-def behaviour_accuracy(records: Sequence[Record], preds: Sequence[Prediction], thresholds: Sequence[float]) -> dict:
-    """A behaviour example is right when the flagged/not-flagged call on hate and toxic matches gold."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def behaviour_correct(records: Sequence[Record], preds: Sequence[Prediction], thresholds: Sequence[float]) -> dict[str, np.ndarray]:
+    """Per behaviour category, 1 for each example (in record order) whose hate and toxic flags match gold."""
+    hits: dict[str, list[int]] = defaultdict(list)
     key = [LABELS.index("hate"), LABELS.index("toxic")]
     for r, p in zip(records, preds):
         gold = [r.labels.get("hate", 0), r.labels.get("toxic", 0)]
         got = [int(p.comment_probs[j] >= thresholds[j]) for j in key]
-        t = tally[r.meta.get("behaviour", "?")]
-        t[0] += int(gold == got)
-        t[1] += 1
-    return {b: {"n": n, "accuracy": round(ok / n, 4)} for b, (ok, n) in sorted(tally.items())}
+        hits[r.meta.get("behaviour", "?")].append(int(gold == got))
+    return {b: np.asarray(v, dtype=np.int8) for b, v in sorted(hits.items())}
+
+
+def behaviour_accuracy(records: Sequence[Record], preds: Sequence[Prediction], thresholds: Sequence[float]) -> dict:
+    """A behaviour example is right when the flagged/not-flagged call on hate and toxic matches gold."""
+    return {b: {"n": len(v), "accuracy": round(float(v.mean()), 4)}
+            for b, v in behaviour_correct(records, preds, thresholds).items()}
 
 
 def dev_score(model, tokenizer, dev_records: Sequence[Record], cfg) -> tuple[float, dict]:
