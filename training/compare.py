@@ -39,7 +39,7 @@ from training.retrain import dev_drops, dev_metrics, paired_standard_errors
 
 __all__ = [
     "ReleaseRules", "Figures", "Verdict", "measure", "category_falls", "breadth", "probe_loss", "span_drop",
-    "compare", "load_comparison_data",
+    "compare", "load_comparison_data", "render_report", "write_report",
 ]
 
 # The SemEval trial set, which the project uses as the span test set.
