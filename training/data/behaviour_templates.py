@@ -216,6 +216,9 @@ OTHER_SLURS: tuple[dict[str, str], ...] = (
     _slur("pakis", "paki", "Pakistanis"),
 )
 ALL_SLURS = SEED_SLURS + OTHER_SLURS
+# A slur's bare word (singular or plural) -> its markup, for templates that name the word.
+SLUR_MARKUP: dict[str, str] = ({s["bare_one"]: s["one"] for s in ALL_SLURS}
+                               | {s["bare_pl"]: s["pl"] for s in ALL_SLURS})
 
 
 # --- hateful, threatening, profane and insulting fillers -----------------------------------
@@ -1991,14 +1994,12 @@ HOMONYM_SENSES = (
 
 def _homonym_sense() -> list[Template]:
     """A slur's harmless sense is nothing; the same word naming a person is hate and a slur."""
-    as_slur = {s["bare_one"]: s["one"] for s in ALL_SLURS} | {s["bare_pl"]: s["pl"] for s in ALL_SLURS}
-
     def side(name: str, markup: str, dims: dict):
         return name, markup, {k: v for k, v in {"who": WHO_AROUND, **dims}.items() if k in slot_names(markup)}
 
     twins = [
         t for pair, word, harmless, harmless_dims, hateful, hateful_dims in HOMONYM_TWINS
-        for t in _twins("homonym_sense", pair, side("person", hateful.replace("{slur}", as_slur[word]), hateful_dims),
+        for t in _twins("homonym_sense", pair, side("person", hateful.replace("{slur}", SLUR_MARKUP[word]), hateful_dims),
                         side("sense", harmless, harmless_dims))
     ]
     senses = [_tpl("homonym_sense", name, markup, ALL_ZERO, stratum="sense", **dims)
@@ -2106,8 +2107,7 @@ HOMONYM_CONTEXTS = (
 
 def _homonym_context() -> list[Template]:
     """The same word in the same setting: a thing is harmless, a person named by it is hate and a slur."""
-    as_slur = ({s["bare_one"]: s["one"] for s in ALL_SLURS} | {s["bare_pl"]: s["pl"] for s in ALL_SLURS}
-               | _CONTEXT_SLURS)
+    as_slur = SLUR_MARKUP | _CONTEXT_SLURS
     return [
         t for pair, word, harmless, hateful in HOMONYM_CONTEXTS
         for t in _twins("homonym_context", pair,
