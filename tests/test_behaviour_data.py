@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from service.schema import LABELS, SPAN_LABELS, Record, Span, validate_lines, validate_record
-from training.data.behaviour import BEHAVIOURS, DATA_DIR, load_behaviour
+from training.data.behaviour import BEHAVIOURS, DATA_DIR, TEST_RENDERINGS_PER_TEMPLATE, generate_records, load_behaviour
 from training.data.behaviour_markup import MarkupError, render
 from training.data.behaviour_templates import OBFUSCATORS, ZERO_WIDTH_SPACE
 
@@ -82,7 +82,9 @@ def test_every_category_is_in_both_splits_with_enough_test_items(records: list[R
         assert counts[(category, "test")] >= 30, category
         assert counts[(category, "train")] >= 100, category
         assert counts[(category, "train")] + counts[(category, "test")] >= 150, category
-    test_share = sum(r.split == "test" for r in records) / len(records)
+    # A quarter of the templates is held out (they are rendered more often than the rest).
+    split_of = {r.meta["template"]: r.split for r in records}
+    test_share = sum(split == "test" for split in split_of.values()) / len(split_of)
     assert 0.2 <= test_share <= 0.3
 
 
@@ -199,6 +201,14 @@ def test_seed_group_coinages_carry_slur_spans(records: list[Record]) -> None:
     assert any("kebab" in r.text for r in neutral)
     assert any(re.search(r"\bTurks\b", r.text) for r in neutral)
     assert any(re.search(r"\borcs\b", r.text) for r in neutral)
+
+
+def test_more_test_renderings_leave_the_training_split_alone(records: list[Record]) -> None:
+    """Held-out templates are rendered many times over; that must not move a training text."""
+    train = [r for r in records if r.split == "train"]
+    assert train == [r for r in generate_records(test_renderings_per_template=0) if r.split == "train"]
+    per_template = Counter(r.meta["template"] for r in records if r.split == "test")
+    assert max(per_template.values()) == TEST_RENDERINGS_PER_TEMPLATE
 
 
 def test_load_behaviour_filters_by_split(records: list[Record]) -> None:

@@ -60,7 +60,7 @@ def small_data():
     train = load_behaviour("train")
     dev = [replace(r, source="stand_in", split="dev") for r in train[::12]]
     spans = [replace(r, source="tsd", split="test") for r in train[1::12] if "toxic" in r.span_labels]
-    behaviour = load_behaviour("test")[::3]
+    behaviour = load_behaviour("test")[::15]
     return dev, behaviour, spans
 
 
