@@ -147,6 +147,22 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         held = "-" if report["held_out_f1"] is None else f"{report['held_out_f1']:.3f}"
         typer.echo(f"{'all':<32}{sum(r['comments'] for r in report['threads']):>9}{report['unseen_f1']:>9.3f}{held:>10}")
 
+    @app.command("recover")
+    def recover_command(
+        model: Path = typer.Argument(Path("models/threadguard-minilm"), help="Model directory (int8 model.onnx)."),
+        out: Path = typer.Option(..., help="Checkpoint file to write (e.g. runs/recovered/final.pt)."),
+    ) -> None:
+        """Rebuild a trainable checkpoint from a model directory's int8 graph (no checkpoint.pt in git)."""
+        from service.runtime.bundle import ModelError
+        from training.recover import write_recovered_checkpoint
+
+        try:
+            path = write_recovered_checkpoint(model, out)
+        except ModelError as exc:
+            typer.echo(f"threadguard: error: {exc}", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"wrote {path}: train from it with init_checkpoint: {path}")
+
     @app.command("compare")
     def compare_command(
         current: Path = typer.Argument(..., help="The model now shipped (or active)."),

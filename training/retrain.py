@@ -197,9 +197,10 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
     current_dir = Path(cfg.current) if cfg.current else default_model_dir()
     current_manifest = read_manifest(current_dir)
     checkpoint = current_dir / CHECKPOINT
-    if not checkpoint.is_file():
-        raise ModelError(f"{current_dir}: no {CHECKPOINT}, so there is nothing to fine-tune from")
-    if sha256_file(checkpoint) != (current_manifest.raw.get("files") or {}).get(CHECKPOINT):
+    # A clone from git has no checkpoint.pt (it is not committed): fine-tune from the weights
+    # recovered from model.onnx instead, which read_manifest has just verified.
+    recovered = not checkpoint.is_file()
+    if not recovered and sha256_file(checkpoint) != (current_manifest.raw.get("files") or {}).get(CHECKPOINT):
         raise ModelError(f"{checkpoint}: sha256 does not match the manifest")
     if cfg.reference:
         read_manifest(cfg.reference)  # refused now, not after the training run
@@ -233,6 +234,12 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
         raise ValueError(f"{out_dir}: version {version} already exists")
 
     with tempfile.TemporaryDirectory() as run_dir:
+        if recovered:
+            from training.recover import write_recovered_checkpoint
+
+            print(f"{current_dir}: no {CHECKPOINT}; fine-tuning from the weights in model.onnx (int8, dequantised)",
+                  file=sys.stderr)
+            checkpoint = write_recovered_checkpoint(current_dir, Path(run_dir) / "recovered.pt")
         tcfg = TrainConfig(
             base_model=current_manifest.raw.get("base_model", "all-MiniLM-L6-v2"),
             data_dir=cfg.data_dir,
@@ -254,6 +261,7 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
         train(tcfg, resume=False, records=new_train * cfg.new_label_repeat + replay + dev)
         extra = {
             "parent_version": current_manifest.version,
+            "parent_weights": "model.onnx (int8, dequantised)" if recovered else CHECKPOINT,
             "label_snapshot": {"store": _redacted(cfg.labels_db), "snapshot_id": snapshot, "labels": len(new)},
             "retrain": {k: v for k, v in asdict(cfg).items() if k != "labels_db"},
         }
