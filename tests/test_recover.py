@@ -2,7 +2,6 @@
 
 import json
 import random
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ torch = pytest.importorskip("torch")
 from service.runtime.bundle import ModelError  # noqa: E402
 from service.runtime.engine import pad_windows  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
-from tiny_model import fresh_registry  # noqa: E402
+from tiny_model import fresh_registry, tampered_copy  # noqa: E402
 from training.data.behaviour import load_behaviour  # noqa: E402
 from training.export import CHECKPOINT  # noqa: E402
 from training.recover import recover_checkpoint, recover_state_dict  # noqa: E402
@@ -72,10 +71,7 @@ def test_retraining_a_clone_without_its_checkpoint_starts_from_the_recovered_wei
 
 
 def test_recover_refuses_a_folder_that_fails_its_hashes(tiny_model_dir, tmp_path):
-    broken = tmp_path / "broken"
-    shutil.copytree(tiny_model_dir, broken)
-    with open(broken / "model.onnx", "ab") as f:
-        f.write(b"\0")
+    broken = tampered_copy(tiny_model_dir, tmp_path / "broken")
     with pytest.raises(ModelError, match="sha256"):
         recover_checkpoint(broken)
     run = subprocess.run([sys.executable, "-m", "service.cli", "recover", str(broken), "--out", str(tmp_path / "x.pt")],

@@ -4,7 +4,6 @@ Slow-ish (about two minutes on two cores), so one module-scoped run feeds every 
 """
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ torch = pytest.importorskip("torch")
 from service.runtime.bundle import ModelError, read_manifest  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
 from service.schema import LABELS  # noqa: E402
+from tiny_model import tampered_copy  # noqa: E402
 from training.train import TrainConfig, train  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -167,10 +167,7 @@ def test_thresholds_are_tuned_on_the_served_int8_scores(runs, tmp_path, monkeypa
 
 def test_runtime_refuses_tampered_model(exported, tmp_path):
     out, _ = exported
-    copy = tmp_path / "copy"
-    shutil.copytree(out, copy)
-    with open(copy / "model.onnx", "ab") as f:
-        f.write(b"\0")
+    copy = tampered_copy(out, tmp_path / "copy")
     with pytest.raises(ModelError, match="does not match the manifest"):
         Scorer(copy)
     (copy / "tokenizer.json").unlink()

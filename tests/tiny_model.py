@@ -62,3 +62,11 @@ def with_spans_everywhere(model_dir: Path, target: Path) -> Path:
     manifest["span_thresholds"] = {label: 0.0 for label in manifest["span_thresholds"]}
     (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return target
+
+
+def tampered_copy(model_dir: Path, target: Path) -> Path:
+    """A copy of ``model_dir`` whose model.onnx no longer matches its manifest's sha256."""
+    shutil.copytree(model_dir, target)
+    with open(target / "model.onnx", "ab") as f:
+        f.write(b"\0")
+    return target
