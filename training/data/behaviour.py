@@ -22,6 +22,7 @@ from typing import Iterator, Sequence
 
 from service.schema import LABELS, SPAN_LABELS, Provenance, Record, Span, read_records, write_records
 from training.data.behaviour_markup import MarkupError, Template, render, slot_names
+from training.data.tables import text_key
 from training.data.behaviour_templates import BEHAVIOURS, CATEGORY_EXPECT, build_templates
 
 __all__ = ["BEHAVIOURS", "DATA_DIR", "generate_records", "load_behaviour", "write_behaviour", "counts_table"]
@@ -46,9 +47,13 @@ HAND_TEST_EVERY = 4
 
 def generate_records(test_renderings_per_template: int = TEST_RENDERINGS_PER_TEMPLATE) -> list[Record]:
     """Render every category into records; raises if a category is too small or mislabelled."""
+    from training.probes import PROBES
+
     templates = build_templates()
     test_ids = _choose_test_templates(templates, random.Random(SEED))
     seen: set[str] = set()
+    # The probes test what no data has shown the model: no rendering may repeat one.
+    reserved = {text_key(t) for _, texts in PROBES.values() for t in texts}
     records: list[Record] = []
     for category in BEHAVIOURS:
         members = [t for t in templates if t.category == category]
@@ -59,7 +64,7 @@ def generate_records(test_renderings_per_template: int = TEST_RENDERINGS_PER_TEM
         for template in members:
             split = "test" if template.id in test_ids else "train"
             quota = 1 if template.hand else math.ceil(wanted / patterns_left)
-            for text, spans in _renderings(template, quota, _rendering_rng(template), seen):
+            for text, spans in _renderings(template, quota, _rendering_rng(template), seen, reserved):
                 number += 1
                 records.append(_record(template, split, number, text, spans))
                 if not template.hand:
@@ -73,7 +78,7 @@ def generate_records(test_renderings_per_template: int = TEST_RENDERINGS_PER_TEM
                 continue
             taken = sum(r.meta["template"] == template.id for r in records)
             extra = test_renderings_per_template - taken
-            for text, spans in _renderings(template, extra, _rendering_rng(template), seen):
+            for text, spans in _renderings(template, extra, _rendering_rng(template), seen, reserved):
                 number += 1
                 records.append(_record(template, "test", number, text, spans))
     _check_coverage(records)
@@ -147,8 +152,11 @@ def _rendering_rng(template: Template) -> random.Random:
     return random.Random(f"{SEED}:{template.id}")
 
 
-def _renderings(template: Template, quota: int, rng: random.Random, seen: set[str]) -> Iterator[tuple[str, list[Span]]]:
-    """Up to ``quota`` renderings not seen before, in a seeded random order of all combinations."""
+def _renderings(
+    template: Template, quota: int, rng: random.Random, seen: set[str], reserved: frozenset[str] | set[str] = frozenset()
+) -> Iterator[tuple[str, list[Span]]]:
+    """Up to ``quota`` renderings not seen before and not ``reserved`` (by ``text_key``), in a
+    seeded random order of all combinations."""
     unused = set(template.dims) - slot_names(template.markup)
     if unused:
         raise MarkupError(f"{template.id}: dimensions {sorted(unused)} are never used")
@@ -160,7 +168,7 @@ def _renderings(template: Template, quota: int, rng: random.Random, seen: set[st
         if taken >= quota:
             return
         text, spans = render(template.markup, {n: template.dims[n][i] for n, i in zip(names, combo)})
-        if text in seen:  # also keeps any text out of both splits
+        if text in seen or text_key(text) in reserved:  # ``seen`` also keeps any text out of both splits
             continue
         seen.add(text)
         taken += 1
