@@ -4,8 +4,7 @@ A model directory in git holds ``model.onnx`` (int8) but not the fp16 ``checkpoi
 beside it at export (it is too big to commit with every release). Without it, a fresh clone
 could not fine-tune the shipped model. Every weight is still in the ONNX graph, quantised:
 int8 per output channel for the matrices, uint8 per tensor for the embeddings, fp32 for
-biases and layer norms. Dequantising them gives the weights the shipped model computes with;
-re-exporting those weights quantises them back to the same integers.
+biases and layer norms. Dequantising them gives the weights the shipped model computes with.
 
 Where the graph fused layers (query, key and value into one attention matrix, Gemm into
 MatMul), the fused tensors are split back into the PyTorch names.

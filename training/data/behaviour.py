@@ -18,12 +18,12 @@ import math
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import AbstractSet, Iterator, Sequence
 
 from service.schema import LABELS, SPAN_LABELS, Provenance, Record, Span, read_records, write_records
 from training.data.behaviour_markup import MarkupError, Template, render, slot_names
-from training.data.tables import text_key
 from training.data.behaviour_templates import BEHAVIOURS, CATEGORY_EXPECT, build_templates
+from training.data.tables import text_key
 
 __all__ = ["BEHAVIOURS", "DATA_DIR", "generate_records", "load_behaviour", "write_behaviour", "counts_table"]
 
@@ -73,11 +73,11 @@ def generate_records(test_renderings_per_template: int = TEST_RENDERINGS_PER_TEM
         # The extra test renderings come after the category's quotas are met and after every
         # rendering of the templates before them, so they change nothing in the training split
         # (except by taking a text first, which a test checks does not happen).
+        taken = Counter(r.meta["template"] for r in records if r.meta["behaviour"] == category)
         for template in members:
             if template.id not in test_ids or template.hand:
                 continue
-            taken = sum(r.meta["template"] == template.id for r in records)
-            extra = test_renderings_per_template - taken
+            extra = test_renderings_per_template - taken[template.id]
             for text, spans in _renderings(template, extra, _rendering_rng(template), seen, reserved):
                 number += 1
                 records.append(_record(template, "test", number, text, spans))
@@ -153,7 +153,7 @@ def _rendering_rng(template: Template) -> random.Random:
 
 
 def _renderings(
-    template: Template, quota: int, rng: random.Random, seen: set[str], reserved: frozenset[str] | set[str] = frozenset()
+    template: Template, quota: int, rng: random.Random, seen: set[str], reserved: AbstractSet[str] = frozenset()
 ) -> Iterator[tuple[str, list[Span]]]:
     """Up to ``quota`` renderings not seen before and not ``reserved`` (by ``text_key``), in a
     seeded random order of all combinations."""
