@@ -15,7 +15,7 @@ import pytest
 from service.schema import LABELS, SPAN_LABELS, Record, Span, validate_lines, validate_record
 from training.data.behaviour import BEHAVIOURS, DATA_DIR, TEST_RENDERINGS_PER_TEMPLATE, generate_records, load_behaviour
 from training.data.behaviour_markup import MarkupError, render
-from training.data.behaviour_templates import OBFUSCATORS, ZERO_WIDTH_SPACE
+from training.data.behaviour_templates import OBFUSCATORS, ZERO_WIDTH_SPACE, build_templates
 
 REPO = Path(__file__).resolve().parents[1]
 BENIGN = ("counter_speech", "negated_hate", "neutral_group_mention", "positive_group_mention", "reclaimed_slur",
@@ -209,6 +209,26 @@ def test_more_test_renderings_leave_the_training_split_alone(records: list[Recor
     assert train == [r for r in generate_records(test_renderings_per_template=0) if r.split == "train"]
     per_template = Counter(r.meta["template"] for r in records if r.split == "test")
     assert max(per_template.values()) == TEST_RENDERINGS_PER_TEMPLATE
+
+
+def test_later_templates_leave_the_earlier_test_split_alone(records: list[Record]) -> None:
+    """Templates added in a later round are held out by a draw of their own and take no text
+    from an earlier round's held-out templates: models trained before have never seen those
+    texts, and their successors, fine-tuned from their weights, must not see them either."""
+    templates = build_templates()
+    later = {t.id for t in templates if t.added}
+    assert later, "no template names a later round; this test would check nothing"
+
+    def held_out(rs: list[Record]) -> set[tuple[str, str, str]]:
+        return {(r.meta["template"], r.text, json.dumps(r.labels, sort_keys=True)) for r in rs
+                if r.split == "test" and r.meta["template"] not in later}
+
+    first_round_only = generate_records(templates=[t for t in templates if not t.added])
+    assert held_out(records) == held_out(first_round_only)
+    # ...and a later round holds out some of its own templates, whole.
+    later_test = {r.meta["template"] for r in records if r.split == "test" and r.meta["template"] in later}
+    later_train = {r.meta["template"] for r in records if r.split == "train" and r.meta["template"] in later}
+    assert later_test and later_train and not later_test & later_train
 
 
 def test_load_behaviour_filters_by_split(records: list[Record]) -> None:

@@ -45,12 +45,15 @@ TEST_RENDERINGS_PER_TEMPLATE = 150
 HAND_TEST_EVERY = 4
 
 
-def generate_records(test_renderings_per_template: int = TEST_RENDERINGS_PER_TEMPLATE) -> list[Record]:
-    """Render every category into records; raises if a category is too small or mislabelled."""
+def generate_records(
+    test_renderings_per_template: int = TEST_RENDERINGS_PER_TEMPLATE, templates: Sequence[Template] | None = None
+) -> list[Record]:
+    """Render every category (of ``templates``, default all) into records; raises if a category
+    is too small or mislabelled."""
     from training.probes import PROBES
 
-    templates = build_templates()
-    test_ids = _choose_test_templates(templates, random.Random(SEED))
+    templates = build_templates() if templates is None else list(templates)
+    test_ids = _choose_test_templates(templates)
     seen: set[str] = set()
     # The probes test what no data has shown the model: no rendering may repeat one.
     reserved = {text_key(t) for _, texts in PROBES.values() for t in texts}
@@ -113,7 +116,17 @@ def counts_table(counts: Counter[tuple[str, str]]) -> str:
     return "\n".join(rows)
 
 
-def _choose_test_templates(templates: Sequence[Template], rng: random.Random) -> set[str]:
+def _choose_test_templates(templates: Sequence[Template]) -> set[str]:
+    """Hold out whole templates: each data release's templates (``Template.added``) by a draw of
+    their own, so a later release leaves every earlier template in the split it was in."""
+    test: set[str] = set()
+    for added in sorted({t.added for t in templates}):
+        rng = random.Random(SEED if not added else f"{SEED}:{added}")
+        test |= _draw_test_templates([t for t in templates if t.added == added], rng)
+    return test
+
+
+def _draw_test_templates(templates: Sequence[Template], rng: random.Random) -> set[str]:
     """Hold out whole templates, per category and per label pattern within it.
 
     Stratifying by a template's pinned labels and stratum keeps both halves of mixed

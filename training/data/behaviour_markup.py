@@ -53,7 +53,11 @@ class Template:
     ``stratum`` names a filler family that must appear in both splits (test templates are
     drawn per category, pinned labels and stratum). ``pair`` names a minimal pair: a hateful
     template and its harmless twin in the same words. Twins are held out together, so that
-    neither split teaches a frame with one sign only.
+    neither split teaches a frame with one sign only. ``added`` names the data release a
+    template arrived in ("" for the first): a later release's templates are held out by a draw
+    of their own, so adding them moves no earlier template between the splits. A model trained
+    on the earlier data has never seen its test templates, and its successors, fine-tuned from
+    its weights, must not see them either.
     """
 
     id: str
@@ -64,6 +68,7 @@ class Template:
     hand: bool = False
     stratum: str = ""
     pair: str = ""
+    added: str = ""
 
 
 def indefinite_article(word: str) -> str:

@@ -19,6 +19,7 @@ catch a string it has never seen. Annotation rules, applied the same way everywh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Iterable, Mapping
 
 from training.data.behaviour_markup import Option, Template, slot_names
@@ -1766,10 +1767,10 @@ def _twins(category: str, pair: str, hateful: tuple[str, str, Mapping[str, Itera
     ]
 
 
-def _trait_sign() -> list[Template]:
+def _trait_sign(frames: Iterable[tuple[str, str]] = TRAIT_FRAMES) -> list[Template]:
     """A demeaning claim about a group's traits is hate; praise in the same frame is not."""
     return [
-        t for name, frame in TRAIT_FRAMES
+        t for name, frame in frames
         for t in _twins("trait_sign", name, ("demeaned", frame, {"g": DEROGATION_GROUPS, "t": DEMEANED_TRAITS}),
                         ("praised", frame, {"g": DEROGATION_GROUPS, "t": PRAISED_TRAITS}))
     ]
@@ -1850,7 +1851,7 @@ VERDICT_FRAMES = (
 )
 
 
-def _quote_verdict() -> list[Template]:
+def _quote_verdict(frames: Iterable[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = VERDICT_FRAMES) -> list[Template]:
     """A quoted hateful claim endorsed is hate; the same quote rejected is not."""
     options = {"g": DEROGATION_GROUPS, "r": RELATIVES, "q": DEHUMANISING, "c": HATE_CLAIMS}
 
@@ -1861,7 +1862,7 @@ def _quote_verdict() -> list[Template]:
         return name, markup, {**dims, "v": verdicts}
 
     return [
-        t for pair, frame, endorsed, rejected in VERDICT_FRAMES
+        t for pair, frame, endorsed, rejected in frames
         for t in _twins("quote_verdict", pair, side("endorsed", frame, endorsed, ""),
                         side("rejected", frame, rejected, "!"))
     ]
@@ -1887,10 +1888,10 @@ TARGET_FRAMES = (
 )
 
 
-def _target_sign() -> list[Template]:
+def _target_sign(frames: Iterable[tuple[str, str, str]] = TARGET_FRAMES) -> list[Template]:
     """Wanting a group gone is hate; wanting the hostility against it gone is not."""
     return [
-        t for pair, hateful, harmless in TARGET_FRAMES
+        t for pair, hateful, harmless in frames
         for t in _twins("target_sign", pair, ("group", hateful, {"g": DEROGATION_GROUPS}),
                         ("hostility", harmless, {"g": DEROGATION_GROUPS}))
     ]
@@ -2105,16 +2106,141 @@ HOMONYM_CONTEXTS = (
 )
 
 
-def _homonym_context() -> list[Template]:
+def _homonym_context(
+    contexts: Iterable[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = HOMONYM_CONTEXTS,
+) -> list[Template]:
     """The same word in the same setting: a thing is harmless, a person named by it is hate and a slur."""
     as_slur = SLUR_MARKUP | _CONTEXT_SLURS
     return [
-        t for pair, word, harmless, hateful in HOMONYM_CONTEXTS
+        t for pair, word, harmless, hateful in contexts
         for t in _twins("homonym_context", pair,
                         ("person", "{^s}", {"s": [c.replace("{c}", h.replace("{slur}", as_slur[word]))
                                                    for c in CONTEXT_CARRIERS for h in hateful]}),
                         ("sense", "{^s}", {"s": [c.replace("{c}", h) for c in CONTEXT_CARRIERS for h in harmless]}))
     ]
+
+
+# --- added in the thirteenth round -----------------------------------------------------------
+# New wordings for the behaviours whose held-out frames 2026.11.22-14 missed most: hatred stated
+# as a feeling, a group as the one a sentence protects or wants rid of, a verdict after a quote,
+# praise in a stereotype's frame, a homonym in a new setting, a threat at a group. They were
+# written after reading which held-out frames failed, so they are paraphrase families, not copies
+# of those frames, and they are held out by a draw of their own (``Template.added``): a quarter of
+# them, whole, measure what the others teach.
+ROUND_13 = "round13"
+EMOTIONS_AT = _spans(("disgusted", "furious", "nothing but loathing", "sick to my stomach", "pure hatred"), "hate")
+EMOTIONS = ("angry", "furious", "sad", "ashamed", "sick to my stomach")
+ROUND_13_TARGET_FRAMES = (
+    ("gone_from", "I'd like to see [{g.pl} gone](hate) from this street.",
+     "I'd like to see abuse of {g.pl} gone from this street."),
+    ("clean_out", "Time to [clean {g.pl} out of our schools](hate).",
+     "Time to clean the bullying of {g.pl} out of our schools."),
+    ("stamp_out", "We must [stamp out {g.pl}](hate) once and for all.",
+     "We must stamp out prejudice against {g.pl} once and for all."),
+    ("better_without", "The world would be [better without {g.pl}](hate).",
+     "The world would be better without cruelty to {g.pl}."),
+    ("no_more", "[No more {g.pl}](hate) in our neighbourhood.", "No more attacks on {g.pl} in our neighbourhood."),
+    ("fight", "We have to [fight {g.pl}](hate) wherever we find them.",
+     "We have to fight bigotry against {g.pl} wherever we find it."),
+    ("threat_to", "[{^g.pl} are a threat](hate) to our way of life.",
+     "People who harass {g.pl} are a threat to our way of life."),
+    ("tired_of", "I'm [tired of seeing {g.pl}](hate) everywhere I look.",
+     "I'm tired of seeing slurs against {g.pl} everywhere I look."),
+    ("drive_out", "Let's [drive {g.pl} out](hate) of this town.",
+     "Let's drive the thugs who beat up {g.pl} out of this town."),
+    ("kids_away", "Keep your kids [away from {g.pl}](hate).", "Keep your kids away from people who bully {g.pl}."),
+    ("out_of_club", "Get [{g.pl} out of](hate) our football club.", "Get racism against {g.pl} out of our football club."),
+)
+ROUND_13_VERDICT_FRAMES = (
+    ("bus_overheard", "Heard a man on the bus say {g.pl} {c}. {v}",
+     ("Couldn't agree more.", "He had a point.", "Nice to hear the truth for once.", "Said what we're all thinking."),
+     ("Made my blood boil.", "I told him to stop.", "Absolutely disgraceful.", "Nobody said a word, which is shameful.")),
+    ("comment_below", "The comment below says {g.pl} {c}. {v}",
+     ("Best comment on the page.", "Nailed it.", "Can't fault a word of it.", "Finally someone brave enough."),
+     ("Please report it.", "The mods need to remove that.", "That's bigotry, nothing else.", "Vile and false.")),
+    ("rally_sign", "A sign at the rally said '{^g.pl} are {q}'. {v}",
+     ("Whoever made it deserves a medal.", "Best sign there.", "Truth on a placard.", "Couldn't have said it better."),
+     ("Whoever made it should be arrested.", "Vile.", "The police took it down, good.", "A disgrace to this city.")),
+    ("mate_reckons", "My mate reckons {g.pl} {c}, and {v}.",
+     ("he's dead right", "I'm with him on that", "he's spot on", "nobody can prove him wrong"),
+     ("he's an idiot for it", "I stopped talking to him", "it's rubbish", "I set him straight")),
+    ("they_say", "They say {g.pl} {c}. {v}",
+     ("And they're right.", "Hard to disagree.", "Sounds about right to me.", "No lies detected."),
+     ("Utter rubbish.", "I never believed it.", "Lies, all of it.", "Only bigots say that.")),
+)
+ROUND_13_TRAIT_FRAMES = (
+    ("truth_is", "The truth is, {g.pl} {t}."),
+    ("say_what_you_like", "Say what you like, but {g.pl} {t}."),
+    ("from_what_ive_seen", "From what I've seen, {g.pl} {t}."),
+    ("nobody_can_deny", "Nobody can deny that {g.pl} {t}."),
+)
+ROUND_13_HOMONYM_CONTEXTS = (
+    ("chink_armour", "chink",
+     ("the defence found a chink in their armour", "there's a chink in the argument nobody spotted",
+      "the report exposed a chink in the council's plans", "a chink of hope appeared after the vote"),
+     ("the {slur} at the takeaway got my order wrong", "a {slur} moved into the flat upstairs",
+      "some {slur} was blocking the aisle")),
+    ("fag_end", "fag",
+     ("we arrived at the fag end of the party", "the fag end of the season was a washout",
+      "by the fag end of the meeting nobody was listening"),
+     ("the {slur} behind the bar was rude to us", "my uncle called the waiter a {slur}",
+      "some {slur} sat next to me at the match")),
+    ("tranny_van", "tranny",
+     ("the mechanic says the tranny on the van needs new fluid", "he fitted a rebuilt tranny to his Land Rover",
+      "the old tranny fell off the shelf and still plays"),
+     ("a {slur} works at the garage now", "the {slur} at the counter served us",
+      "my cousin says the new neighbour is a {slur}")),
+    ("dyke_sheep", "dyke",
+     ("the sheep graze along the dyke all summer", "the farmer cleared the dyke after the storm",
+      "we cycled along the sea dyke to the lighthouse"),
+     ("a {slur} runs the cycle hire by the sea", "the {slur} from the farm sold us eggs",
+      "my uncle called the cyclist a {slur}")),
+    ("spic_caravan", "spic",
+     ("the caravan was spic and span by the time the guests arrived", "she keeps the boat spic and span",
+      "the barracks had to be spic and span for inspection"),
+     ("a {slur} cleaned the caravan for us", "the {slur} next door keeps his van tidy",
+      "my boss hired a {slur} to paint the fence")),
+)
+
+
+def _round_13() -> list[Template]:
+    g = DEROGATION_GROUPS
+    hatred, victims = "hatred_of_group", "negation_sign"
+    return [
+        *_twins(hatred, "every_time", ("group", "Every time I see {g.pl} I feel {e}.", {"g": g, "e": EMOTIONS_AT}),
+                ("mistreated", "Every time I see {g.pl} {m} I feel {e}.", {"g": g, "m": MISTREATED, "e": EMOTIONS})),
+        *_twins(hatred, "never_liked", ("group", "I've [never liked {g.pl}](hate) and I never will.", {"g": g}),
+                ("objects", "I've never liked {d} and I never will.", {"d": DISLIKES})),
+        *_twins(hatred, "my_hatred", ("group", "My [hatred of {g.pl}](hate) {x}.", {"g": g, "x": HATRED_RUNS}),
+                ("bigots", "My hatred of people who {m} {g.pl} {x}.", {"g": g, "m": MISTREAT, "x": HATRED_RUNS})),
+        *_twins(victims, "stand_up", ("group", "We need to [stand up to {g.pl}](hate) before it's too late.", {"g": g}),
+                ("for_group", "We need to stand up for {g.pl} before it's too late.", {"g": g})),
+        *_twins(victims, "defend", ("group", "We must [defend our town against {g.pl}](hate).", {"g": g}),
+                ("for_group", "We must defend {g.pl} against {p}.", {"g": g, "p": PROTECT_FROM})),
+        *_twins(victims, "safe_from", ("group", "Our kids deserve to be [safe from {g.pl}](hate).", {"g": g}),
+                ("for_group", "{^g.pl} deserve to be safe from {p}.", {"g": g, "p": PROTECT_FROM})),
+        *_target_sign(ROUND_13_TARGET_FRAMES),
+        *_quote_verdict(ROUND_13_VERDICT_FRAMES),
+        *_trait_sign(ROUND_13_TRAIT_FRAMES),
+        *_homonym_context(ROUND_13_HOMONYM_CONTEXTS),
+        _tpl("counter_speech", "myth", "It's a myth that {g.pl} {!claim}, and a harmful one.", g=ALL_GROUPS,
+             claim=HATE_CLAIMS),
+        _tpl("counter_speech", "never_met", "Anyone who thinks {g.pl} {!claim} has clearly never met any.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl("counter_speech", "check_facts", "Before you claim {g.pl} {!claim}, maybe check the facts.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl("counter_speech", "says_about_you", "Believing {g.pl} {!claim} says more about you than about them.",
+             g=ALL_GROUPS, claim=HATE_CLAIMS),
+        _tpl("threat", "mark_my_words", "Mark my words, we will {v} the {g.pl} on our street.", GROUP_TARGETED,
+             v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
+        _tpl("threat", "watch_out", "The {g.pl} round here had better watch out, we're going to {v} them.",
+             GROUP_TARGETED, v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
+        _tpl("threat", "one_by_one", "One by one we'll {v} every {g.adj} family in this city.", GROUP_TARGETED,
+             v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
+    ]
+
+
+HATRED_RUNS = ("grows every day", "is no secret", "will never change", "runs deep")
 
 
 def build_templates() -> list[Template]:
@@ -2130,5 +2256,8 @@ def build_templates() -> list[Template]:
         _target_sign, _homonym_sense, _homonym_context,
     )
     templates = [t for build in builders for t in build()]
+    templates += [replace(t, added=ROUND_13) for t in _round_13()]
+    # Stable: each category keeps its first templates first, its additions after them.
+    templates.sort(key=lambda t: BEHAVIOURS.index(t.category))
     assert [t.category for t in templates] == sorted((t.category for t in templates), key=BEHAVIOURS.index)
     return templates
