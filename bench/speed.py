@@ -39,6 +39,22 @@ def load_comments(n: int) -> list[str]:
     return texts[:n]
 
 
+def cpu_description() -> str:
+    """The CPU's model and the instruction sets int8 kernels choose between: the same graph ran
+    at 44% of its earlier speed on a machine whose CPU differed, so a ratio needs its CPU."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        import platform
+
+        return platform.processor() or "unknown CPU"
+    fields = {k.strip(): v for k, v in (line.split(":", 1) for line in info.splitlines() if ":" in line)}
+    model = fields.get("model name", "unknown CPU").strip()
+    flags = set(fields.get("flags", "").split())
+    wanted = ("avx2", "avx_vnni", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "amx_bf16")
+    return f"{model}; {' '.join(f for f in wanted if f in flags) or 'none of ' + ', '.join(wanted)}"
+
+
 def peak_rss_mb() -> float:
     import resource
 
@@ -166,6 +182,7 @@ def main() -> None:
         return
 
     print(f"comments: {len(texts)} (tsd_trial + tsd_train), threads: {args.threads}, rounds: {args.rounds}, chunks of {args.chunk}")
+    print(f"cpu: {cpu_description()}")
     workers = {"runtime": Worker("runtime", args), "pipeline": Worker("pipeline", args)}
     ratios = []
     for rnd in range(args.rounds):

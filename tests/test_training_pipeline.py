@@ -4,6 +4,7 @@ Slow-ish (about two minutes on two cores), so one module-scoped run feeds every 
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +83,7 @@ def test_an_averaged_checkpoint_exports_and_names_its_parts(runs, tmp_path):
     release(tmp_path / "soup.pt", tmp_path / "model", version="soup-1", parity_comments=20)
     raw = json.loads((tmp_path / "model" / "manifest.json").read_text())
     assert raw["soup"] == {"a": str(a), "b": str(b), "weight_a": 0.5}
+    assert raw["training"]["data"]["fingerprinted"] == "at export"
     assert raw["version"] == "soup-1"
 
 
@@ -141,6 +143,16 @@ def test_export_parity_and_manifest(exported):
     for key in ("name", "created", "thresholds", "max_length", "window_stride", "normaliser_version", "base_model", "files", "datasets"):
         assert key in raw, key
     assert set(raw["files"]) == {"model.onnx", "tokenizer.json", "checkpoint.pt"}
+    # The exact data the run loaded, fingerprinted when it trained: the project's own behaviour
+    # data changes between releases, and the public files' hashes alone do not name it.
+    data = raw["training"]["data"]
+    assert data["fingerprinted"] == "at training"
+    from training.data.behaviour import load_behaviour
+    from training.train import records_fingerprint
+
+    behaviour_train = load_behaviour("train")
+    assert data["records"]["behaviour/train"] == records_fingerprint(behaviour_train)["behaviour/train"]
+    assert data["records"]["behaviour/train"]["n"] == len(behaviour_train)
 
 
 def test_thresholds_are_tuned_on_the_served_int8_scores(runs, tmp_path, monkeypatch):
@@ -411,3 +423,17 @@ def test_export_refuses_a_parent_that_is_not_a_model(tmp_path):
     assert res.exit_code != 0
     assert "--parent" in res.output and "not a Threadguard model directory" in res.output
     assert not (tmp_path / "m").exists()
+
+
+def test_records_fingerprint_names_each_source_and_split_and_sees_one_changed_text():
+    from service.schema import Record
+    from training.train import records_fingerprint
+
+    rs = [Record(source="behaviour" if i % 2 else "tsd", split="train", comment_id=f"r{i}", text=f"comment {i}",
+                 labels={"toxic": i % 2}) for i in range(6)]
+    before = records_fingerprint(rs)
+    assert set(before) == {"behaviour/train", "tsd/train"} and before["tsd/train"]["n"] == 3
+    changed = [replace(r, text=r.text + "!") if r.comment_id == "r1" else r for r in rs]
+    after = records_fingerprint(changed)
+    assert after["behaviour/train"]["sha256"] != before["behaviour/train"]["sha256"]
+    assert after["tsd/train"] == before["tsd/train"]

@@ -29,7 +29,7 @@ from training.export import (
     write_model_dir,
 )
 from training.model import tokenizer_file
-from training.train import TrainConfig, load_records, public_sources
+from training.train import TrainConfig, load_records, public_sources, records_fingerprint
 
 
 def data_fingerprint(data_dir: str, sources: list[str]) -> dict[str, Any]:
@@ -91,6 +91,12 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         manifest = base_manifest(cfg_dict, thresholds, name, version)
         manifest["datasets"] = data_fingerprint(cfg.data_dir, public_sources(cfg.mix))
         manifest["training"] = {"step": state.get("step"), "dev": state.get("dev"), "mix": cfg.mix}
+        # What the run loaded, fingerprinted when it trained; checkpoints from before that was
+        # recorded (and weight averages) are fingerprinted on the data as it is now, and say so.
+        if state.get("data"):
+            manifest["training"]["data"] = {"fingerprinted": "at training", "records": state["data"]}
+        else:
+            manifest["training"]["data"] = {"fingerprinted": "at export", "records": records_fingerprint(records)}
         if "soup" in state:  # a weight average (training/soup.py): name what was averaged
             manifest["soup"] = state["soup"]
         manifest.update(extra_manifest or {})

@@ -8,6 +8,7 @@ exactly where it stopped. ``best.pt`` is the checkpoint with the best dev score 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -16,6 +17,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -109,6 +111,23 @@ def load_records(cfg: TrainConfig) -> list[Record]:
     for spec in cfg.datasets:
         records += load_extra(spec)
     return records
+
+
+def records_fingerprint(records: Sequence[Record]) -> dict[str, dict[str, Any]]:
+    """Per source and split, how many records a run loaded and the sha256 of their JSON in load
+    order: names exactly what a model was trained and calibrated on, the project's own behaviour
+    data and moderators' labels included, which change from release to release."""
+    groups: dict[str, list[Record]] = {}
+    for r in records:
+        groups.setdefault(f"{r.source}/{r.split}", []).append(r)
+    out = {}
+    for key, rs in sorted(groups.items()):
+        digest = hashlib.sha256()
+        for r in rs:
+            digest.update(json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+            digest.update(b"\n")
+        out[key] = {"n": len(rs), "sha256": digest.hexdigest()}
+    return out
 
 
 def mix_key(record: Record, mix: dict[str, float]) -> str:
@@ -246,6 +265,7 @@ def train(
     if records is None:
         records = load_records(cfg)
     rng = random.Random(cfg.seed)
+    fingerprint = records_fingerprint(records)
     train_records = training_mix(records, cfg, rng)
     dev_records = [r for r in records if r.split == "dev"]
     rng_dev = random.Random(cfg.seed + 1)
@@ -309,7 +329,7 @@ def train(
         score, details = dev_score(model, tokenizer, dev_records, cfg)
         model.train()
         improved = score > best
-        exportable = {"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details}
+        exportable = {"model": model.state_dict(), "config": asdict(cfg), "step": step, "dev": details, "data": fingerprint}
         if improved:
             best = score
             save_atomic(exportable, out / "best.pt")
