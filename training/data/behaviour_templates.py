@@ -2130,6 +2130,7 @@ def _homonym_context(
 ROUND_13 = "round13"
 EMOTIONS_AT = _spans(("disgusted", "furious", "nothing but loathing", "sick to my stomach", "pure hatred"), "hate")
 EMOTIONS = ("angry", "furious", "sad", "ashamed", "sick to my stomach")
+HATRED_RUNS = ("grows every day", "is no secret", "will never change", "runs deep")
 ROUND_13_TARGET_FRAMES = (
     ("gone_from", "I'd like to see [{g.pl} gone](hate) from this street.",
      "I'd like to see abuse of {g.pl} gone from this street."),
@@ -2238,9 +2239,6 @@ def _round_13() -> list[Template]:
         _tpl("threat", "one_by_one", "One by one we'll {v} every {g.adj} family in this city.", GROUP_TARGETED,
              v=GROUP_THREAT_VERBS, g=ALL_GROUPS),
     ]
-
-
-HATRED_RUNS = ("grows every day", "is no secret", "will never change", "runs deep")
 
 
 def build_templates() -> list[Template]:
