@@ -121,6 +121,9 @@ def test_models_lists_the_manifest(server, scorer):
     assert data["version"] == scorer.version
     assert data["manifest"]["files"] == scorer.manifest.raw["files"]
     assert data["thresholds"] == scorer.manifest.thresholds
+    from service.runtime.int8 import u8s8_is_exact
+
+    assert data["int8_kernel"] == ("u8s8" if u8s8_is_exact() else "u8u8")
 
 
 def test_thread_as_json_with_summary(server, scorer):

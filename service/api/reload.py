@@ -50,6 +50,8 @@ def load_warm_scorer(model_dir: Path, threads: int, thresholds: dict[str, float]
     from service.runtime.scorer import Scorer
 
     scorer = Scorer(model_dir, threads, spin=spin)
+    if scorer.widened_weights:
+        log.info("%s: this CPU's U8S8 int8 kernel saturates; weights widened to uint8 (same scores, slower)", model_dir)
     try:
         scorer.thresholds_for(thresholds)
     except ValueError as exc:

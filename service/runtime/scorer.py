@@ -14,6 +14,7 @@ import numpy as np
 
 from service.runtime.bundle import Manifest, ModelError, default_model_dir, read_manifest
 from service.runtime.engine import Engine
+from service.runtime.int8 import exact_model
 from service.runtime.windows import load_tokenizer
 
 
@@ -32,9 +33,13 @@ def _session(model_path: Path, threads: int | None, spin: bool):
     # Idle worker threads busy-wait for the next call by default: best for back-to-back batch
     # scoring, but in a server they burn the cores the event loop needs between batches.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    return ort.InferenceSession(
-        str(model_path), sess_options=opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
+    # On CPUs whose int8 kernel saturates, the weights are widened to uint8 so that every machine
+    # computes the scores the model was evaluated with (service/runtime/int8.py).
+    source, widened = exact_model(model_path)
+    session = ort.InferenceSession(
+        source, sess_options=opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
     )
+    return session, widened
 
 
 def resolve_thresholds(defaults: Mapping[str, float], overrides: Mapping[str, float] | None) -> dict[str, float]:
@@ -61,7 +66,7 @@ class Scorer:
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.manifest: Manifest = read_manifest(self.model_dir)
         try:
-            self.session = _session(self.model_dir / "model.onnx", threads, spin)
+            self.session, self.widened_weights = _session(self.model_dir / "model.onnx", threads, spin)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"{self.model_dir / 'model.onnx'}: onnxruntime cannot load it: {exc}") from exc
         tokenizer = load_tokenizer(str(self.model_dir / "tokenizer.json"))
@@ -77,6 +82,12 @@ class Scorer:
     @property
     def version(self) -> str:
         return self.manifest.version
+
+    @property
+    def int8_kernel(self) -> str:
+        """Which onnxruntime integer kernel computes the products: "u8s8" as exported, or "u8u8"
+        where this CPU's U8S8 kernel saturates and the weights were widened to stay exact."""
+        return "u8u8" if self.widened_weights else "u8s8"
 
     @property
     def labels(self) -> tuple[str, ...]:

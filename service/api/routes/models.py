@@ -32,6 +32,7 @@ async def models(request: Request) -> dict:
                 "name": manifest.name,
                 "version": manifest.version,
                 "thresholds": scorer.thresholds_for(state.settings.thresholds),
+                "int8_kernel": scorer.int8_kernel,
                 "manifest": manifest.raw,
             }
         ],

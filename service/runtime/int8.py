@@ -1,0 +1,154 @@
+"""Exact int8 matrix products on every CPU.
+
+The exported graph multiplies uint8 activations by int8 weights (U8S8). onnxruntime's x86 kernel
+for that on CPUs without VNNI (AVX2 only: many AMD EPYC and older Xeon servers) multiplies with
+``vpmaddubsw``, which adds each pair of products into a *saturating* 16-bit lane: 255 × 127 × 2
+does not fit, so large activations meeting large weights come out clipped. On such a machine the
+shipped model's scores moved by up to 0.62 and 2.2% of comments changed a flag (3,690 comments,
+AMD EPYC with AVX2), so a model would score differently depending on the server it runs on.
+
+The fix keeps the arithmetic and changes the kernel: an int8 weight ``w`` with zero point ``z``
+holds the same value as the uint8 weight ``w + 128`` with zero point ``z + 128``, and onnxruntime's
+U8U8 kernel widens to 16 bits before it multiplies, so it never saturates. Whether this machine's
+U8S8 kernel is exact is measured once per process on a small product built to overflow, not
+guessed from CPU flags, so CPUs whose kernels are exact keep the faster U8S8 path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+# Operator → (index of its weight input, index of that weight's zero point).
+WEIGHT_INPUTS = {
+    "MatMulInteger": (1, 3),
+    "MatMulIntegerToFloat": (1, 5),
+    "DynamicQuantizeMatMul": (1, 3),
+    "QAttention": (1, 7),
+}
+
+
+def widen_int8_weights(model: Any) -> int:
+    """Rewrite ``model`` (an ``onnx.ModelProto``) in place so that every int8 weight of an integer
+    matrix product is uint8 with its zero point moved by 128: the same values, computed by the
+    non-saturating U8U8 kernel. Returns how many operator inputs were rewritten."""
+    from onnx import TensorProto, numpy_helper
+
+    graph = model.graph
+    initializers = {init.name: init for init in graph.initializer}
+    widened: dict[tuple[str, str], tuple[str, str]] = {}
+    rewritten = 0
+    for node in graph.node:
+        spec = WEIGHT_INPUTS.get(node.op_type)
+        if spec is None:
+            continue
+        weight_at, zero_at = spec
+        weight = initializers.get(node.input[weight_at]) if len(node.input) > weight_at else None
+        if weight is None or weight.data_type != TensorProto.INT8:
+            continue
+        zero_name = node.input[zero_at] if len(node.input) > zero_at else ""
+        if zero_name and zero_name not in initializers:
+            continue  # a zero point computed at run time cannot be moved here
+        key = (weight.name, zero_name)
+        if key not in widened:
+            values = numpy_helper.to_array(weight).astype(np.int16) + 128
+            zero = numpy_helper.to_array(initializers[zero_name]).astype(np.int16) if zero_name else np.zeros((), np.int16)
+            new_weight = numpy_helper.from_array(values.astype(np.uint8), f"{weight.name}_as_uint8")
+            new_zero = numpy_helper.from_array((zero + 128).astype(np.uint8), f"{zero_name or weight.name + '_zero_point'}_as_uint8")
+            graph.initializer.extend([new_weight, new_zero])
+            widened[key] = (new_weight.name, new_zero.name)
+        weight_name, zero_name = widened[key]
+        node.input[weight_at] = weight_name
+        while len(node.input) <= zero_at:
+            node.input.append("")
+        node.input[zero_at] = zero_name
+        rewritten += 1
+    if rewritten:
+        used = {name for node in graph.node for name in node.input}
+        kept = [init for init in graph.initializer if init.name in used]
+        del graph.initializer[:]
+        graph.initializer.extend(kept)
+    return rewritten
+
+
+def _probe_model(weight_type: int) -> bytes:
+    """A 16×64 by 64×16 product of uint8 255s and weights of 127 (as int8 or as uint8 with zero
+    point 128): every pair of products overflows a 16-bit lane."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    if weight_type == TensorProto.INT8:
+        weight, zero = np.full((64, 16), 127, np.int8), np.zeros(16, np.int8)
+    else:
+        weight, zero = np.full((64, 16), 255, np.uint8), np.full(16, 128, np.uint8)
+    inits = [
+        numpy_helper.from_array(weight, "w"),
+        numpy_helper.from_array(zero, "w_zero"),
+        numpy_helper.from_array(np.ones(16, np.float32), "w_scale"),
+        numpy_helper.from_array(np.array(1.0, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(0, np.uint8), "a_zero"),
+    ]
+    node = helper.make_node(
+        "MatMulIntegerToFloat", ["a", "w", "a_scale", "w_scale", "a_zero", "w_zero"], ["y"], domain="com.microsoft"
+    )
+    graph = helper.make_graph(
+        [node],
+        "int8_probe",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 64])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=inits,
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, ir_version=9).SerializeToString()
+
+
+def kernel_is_exact(weight_type: int) -> bool:
+    """Whether onnxruntime's integer product with weights of ``weight_type`` (``onnx.TensorProto.INT8``
+    or ``UINT8``) is exact on this machine, measured on inputs built to overflow 16 bits."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    session = ort.InferenceSession(_probe_model(weight_type), opts, providers=["CPUExecutionProvider"])
+    got = session.run(["y"], {"a": np.full((16, 64), 255, np.uint8)})[0]
+    return bool(np.all(got == 255 * 127 * 64))
+
+
+@lru_cache(maxsize=None)
+def u8s8_is_exact() -> bool:
+    """Whether onnxruntime multiplies uint8 by int8 without saturating on this machine."""
+    from onnx import TensorProto
+
+    return kernel_is_exact(TensorProto.INT8)
+
+
+def make_exact(model: Any) -> bool:
+    """Widen ``model``'s int8 weights in place if this machine's U8S8 kernel saturates; returns
+    whether it did."""
+    return not u8s8_is_exact() and widen_int8_weights(model) > 0
+
+
+def exact_model(model_path: str | Path) -> tuple[str | bytes, bool]:
+    """What to hand ``onnxruntime.InferenceSession`` for ``model_path`` so that its integer
+    products are exact here: the path itself, or the serialised graph with widened weights.
+    The flag says whether the weights were widened."""
+    if u8s8_is_exact():
+        return str(model_path), False
+    import onnx
+
+    model = onnx.load(str(model_path))
+    if not make_exact(model):
+        return str(model_path), False
+    return model.SerializeToString(), True
+
+
+def exact_session(model_path: str | Path, options: Any = None, disabled_optimizers: Sequence[str] = ()):
+    """An onnxruntime CPU session of ``model_path`` whose integer products are exact here."""
+    import onnxruntime as ort
+
+    source, _ = exact_model(model_path)
+    return ort.InferenceSession(
+        source, sess_options=options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled_optimizers)
+    )

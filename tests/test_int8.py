@@ -1,0 +1,133 @@
+"""Integer products are exact on every CPU: onnxruntime's U8S8 kernel saturates on x86 without
+VNNI, and the runtime widens the weights to uint8 there (service/runtime/int8.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+from service.runtime.bundle import default_model_dir  # noqa: E402
+from service.runtime.int8 import exact_model, u8s8_is_exact, widen_int8_weights  # noqa: E402
+from service.runtime.scorer import Scorer  # noqa: E402
+
+
+def _matmul_model(w: np.ndarray, w_zero: np.ndarray, w_scale: np.ndarray, a_zero: int):
+    inits = [
+        numpy_helper.from_array(w, "w"),
+        numpy_helper.from_array(w_zero, "w_zero"),
+        numpy_helper.from_array(w_scale, "w_scale"),
+        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(a_zero, np.uint8), "a_zero"),
+    ]
+    node = helper.make_node(
+        "MatMulIntegerToFloat", ["a", "w", "a_scale", "w_scale", "a_zero", "w_zero"], ["y"], domain="com.microsoft"
+    )
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, w.shape[0]])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=inits,
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, ir_version=9)
+
+
+def _run(model, feeds: dict) -> np.ndarray:
+    return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(["y"], feeds)[0]
+
+
+def _exact(a, a_zero, w, w_zero, w_scale) -> np.ndarray:
+    acc = (a.astype(np.int64) - a_zero) @ (w.astype(np.int64) - w_zero.astype(np.int64))
+    return acc * (np.float64(np.float32(0.05)) * w_scale.astype(np.float64))
+
+
+@pytest.fixture()
+def saturating_product():
+    """Full-range activations and weights, as the quantiser emits them: pairs of products that
+    overflow 16 bits are common."""
+    rng = np.random.default_rng(7)
+    w = rng.integers(-128, 128, size=(96, 24), dtype=np.int8)
+    w_zero = rng.integers(-3, 4, size=24).astype(np.int8)  # per-channel zero points, not all 0
+    w_scale = rng.uniform(0.001, 0.02, 24).astype(np.float32)
+    a = rng.integers(0, 256, size=(40, 96), dtype=np.uint8)
+    return a, w, w_zero, w_scale
+
+
+def test_widened_weights_give_the_exact_product_on_any_cpu(saturating_product):
+    a, w, w_zero, w_scale = saturating_product
+    model = _matmul_model(w, w_zero, w_scale, a_zero=131)
+    assert widen_int8_weights(model) == 1
+    inits = {i.name: i for i in model.graph.initializer}
+    assert {i.data_type for i in inits.values() if i.name.startswith("w") and "scale" not in i.name} == {TensorProto.UINT8}
+    assert "w" not in inits and "w_zero" not in inits  # the int8 originals are dropped
+    got = _run(model, {"a": a})
+    np.testing.assert_allclose(got, _exact(a, 131, w, w_zero, w_scale), rtol=1e-5, atol=1e-4)
+
+
+def test_the_probe_tells_whether_the_int8_kernel_is_exact(saturating_product):
+    a, w, w_zero, w_scale = saturating_product
+    raw = _run(_matmul_model(w, w_zero, w_scale, a_zero=131), {"a": a})
+    exact = np.allclose(raw, _exact(a, 131, w, w_zero, w_scale), rtol=1e-5, atol=1e-4)
+    assert exact == u8s8_is_exact()
+
+
+def test_a_graph_without_int8_weights_is_left_alone():
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9)
+    before = model.SerializeToString()
+    assert widen_int8_weights(model) == 0
+    assert model.SerializeToString() == before
+
+
+def _captured_matmuls(model_bytes: bytes, ids: np.ndarray, mask: np.ndarray):
+    """Every MatMulIntegerToFloat of a graph with the activations it was given and what it returned."""
+    model = onnx.load_from_string(model_bytes)
+    nodes = [n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"]
+    names = []
+    for node in nodes:
+        for name, elem in ((node.input[0], TensorProto.UINT8), (node.output[0], TensorProto.FLOAT)):
+            if name not in names:
+                model.graph.output.append(helper.make_tensor_value_info(name, elem, None))
+                names.append(name)
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    values = dict(zip(names, session.run(names, {"input_ids": ids, "attention_mask": mask})))
+    inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    return nodes, values, inits
+
+
+def test_the_shipped_model_computes_every_int8_matmul_exactly_here():
+    """On this machine, through the graph the runtime loads, each of the shipped model's integer
+    matrix products equals exact integer arithmetic on the activations it really received."""
+    scorer = Scorer(threads=1)
+    enc = scorer.engine.encode(["you filthy k i k e, go back where you came from", "Lovely weather at the allotment today."])
+    from service.runtime.windows import pad_windows
+
+    ids, mask = pad_windows([w for e in enc for w in e.windows], scorer.engine.pad_id)
+    source, widened = exact_model(default_model_dir() / "model.onnx")
+    assert widened == (not u8s8_is_exact()) == scorer.widened_weights
+    model_bytes = source if isinstance(source, bytes) else open(source, "rb").read()
+    nodes, values, inits = _captured_matmuls(model_bytes, ids, mask)
+    assert len(nodes) == 20
+    for node in nodes:
+        a = values[node.input[0]]
+        w, a_scale, w_scale, a_zero, w_zero = (inits[node.input[i]] for i in (1, 2, 3, 4, 5))
+        expected = ((a.astype(np.int64) - int(a_zero)) @ (w.astype(np.int64) - w_zero.astype(np.int64))) * (
+            np.float64(a_scale) * w_scale.astype(np.float64)
+        )
+        if len(node.input) > 6 and node.input[6]:
+            expected = expected + inits[node.input[6]]
+        got = values[node.output[0]]
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3 * float(np.abs(expected).max()), err_msg=node.name)
