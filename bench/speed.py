@@ -66,7 +66,7 @@ def runtime_scorer(texts: list[str], model: str | None, threads: int):
 
     scorer = Scorer(model, threads=threads)
     scorer.score(texts[:32])  # warm-up: first-run allocations
-    return lambda chunk: scorer.score(chunk), f"ONNX model {scorer.model_dir} ({scorer.version})"
+    return lambda chunk: scorer.score(chunk), f"ONNX model {scorer.model_dir} ({scorer.version}, int8 kernel {scorer.int8_kernel})"
 
 
 def pipeline_scorer(texts: list[str], checkpoint: str | None, threads: int):
@@ -204,6 +204,7 @@ def main() -> None:
     weights = workers["pipeline"].info["weights"]
     rss = {side: w.finish() for side, w in workers.items()}
     print(f"peak RSS: runtime {rss['runtime']:.0f} MiB, pipeline {rss['pipeline']:.0f} MiB")
+    print(f"runtime: {workers['runtime'].info['weights']}")
     print(f"torch weights: {weights}")
     print(f"ratio (runtime / pipeline): median {statistics.median(ratios):.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}x")
 

@@ -1,0 +1,87 @@
+"""What exact int8 arithmetic costs on this CPU: the shipped graph as exported (uint8 × int8,
+onnxruntime's U8S8 kernel) vs the same graph with its weights widened to uint8 (U8U8), timed
+side by side in one process on the same comments, and how far their scores differ.
+
+    python bench/int8_kernel.py [--n 2000] [--rounds 3] [--model DIR]
+
+On x86 CPUs without VNNI the U8S8 kernel saturates 16-bit pair sums, so the two disagree and the
+runtime serves the widened graph (service/runtime/int8.py); elsewhere both are exact and agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speed import cpu_description, load_comments  # noqa: E402
+
+
+def scorers(model: str | None, threads: int):
+    import onnx
+    import onnxruntime as ort
+
+    from service.runtime.int8 import u8s8_is_exact, widen_int8_weights
+    from service.runtime.scorer import DISABLED_OPTIMIZERS, Scorer
+
+    as_exported = Scorer(model, threads=threads)
+    widened = Scorer(model, threads=threads)
+    graph = onnx.load(str(as_exported.model_dir / "model.onnx"))
+    widen_int8_weights(graph)
+    for scorer, source in ((as_exported, str(as_exported.model_dir / "model.onnx")), (widened, graph.SerializeToString())):
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        scorer.session = ort.InferenceSession(
+            source, opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
+        )
+    return {"as exported (u8s8)": as_exported, "widened (u8u8)": widened}, u8s8_is_exact()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    texts = load_comments(args.n)
+    sides, exact = scorers(args.model, args.threads)
+    print(f"comments: {len(texts)}, threads: {args.threads}, rounds: {args.rounds}")
+    print(f"cpu: {cpu_description()}")
+    print(f"this CPU's U8S8 kernel is {'exact' if exact else 'saturating'}: the runtime serves "
+          f"{'the graph as exported' if exact else 'the widened graph'}")
+    for scorer in sides.values():
+        scorer.score(texts[:64])  # first-run allocations
+    rates: dict[str, list[float]] = {name: [] for name in sides}
+    results = {}
+    names = list(sides)
+    for rnd in range(args.rounds):
+        for name in names if rnd % 2 == 0 else names[::-1]:  # first mover alternates
+            start = time.perf_counter()
+            results[name] = sides[name].score(texts)
+            rates[name].append(len(texts) / (time.perf_counter() - start))
+        print("round {}: ".format(rnd + 1) + " | ".join(f"{n} {rates[n][-1]:.1f} comments/s" for n in names), flush=True)
+    a, b = (results[n] for n in names)
+    labels = sides[names[0]].labels
+    pa = np.array([[r["scores"][k] for k in labels] for r in a])
+    pb = np.array([[r["scores"][k] for k in labels] for r in b])
+    flags = sum(x["flags"] != y["flags"] for x, y in zip(a, b))
+    spans = sum([(s["start"], s["end"], s["label"]) for s in x["spans"]] != [(s["start"], s["end"], s["label"]) for s in y["spans"]] for x, y in zip(a, b))
+    medians = {n: statistics.median(v) for n, v in rates.items()}
+    print(f"median: " + ", ".join(f"{n} {m:.1f}" for n, m in medians.items())
+          + f" comments/s; widened / as exported {medians[names[1]] / medians[names[0]]:.2f}x")
+    print(f"scores: max |difference| {np.abs(pa - pb).max():.4f}, mean {np.abs(pa - pb).mean():.5f}; "
+          f"comments with a different flag {flags} of {len(texts)}, with different spans {spans}")
+
+
+if __name__ == "__main__":
+    main()
