@@ -3,6 +3,8 @@ VNNI, and the runtime widens the weights to uint8 there (service/runtime/int8.py
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -90,10 +92,10 @@ def test_a_graph_without_int8_weights_is_left_alone():
     assert model.SerializeToString() == before
 
 
-def _captured_matmuls(model_bytes: bytes, ids: np.ndarray, mask: np.ndarray):
-    """Every MatMulIntegerToFloat of a graph with the activations it was given and what it returned."""
+def _captured(model_bytes: bytes, op_type: str, ids: np.ndarray, mask: np.ndarray):
+    """Every ``op_type`` node of a graph with the activations it was given and what it returned."""
     model = onnx.load_from_string(model_bytes)
-    nodes = [n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"]
+    nodes = [n for n in model.graph.node if n.op_type == op_type]
     names = []
     for node in nodes:
         for name, elem in ((node.input[0], TensorProto.UINT8), (node.output[0], TensorProto.FLOAT)):
@@ -108,26 +110,54 @@ def _captured_matmuls(model_bytes: bytes, ids: np.ndarray, mask: np.ndarray):
     return nodes, values, inits
 
 
-def test_the_shipped_model_computes_every_int8_matmul_exactly_here():
-    """On this machine, through the graph the runtime loads, each of the shipped model's integer
-    matrix products equals exact integer arithmetic on the activations it really received."""
-    scorer = Scorer(threads=1)
-    enc = scorer.engine.encode(["you filthy k i k e, go back where you came from", "Lovely weather at the allotment today."])
+def _served_graph(texts: list[str]):
+    """The shipped graph as the runtime loads it here, and the windows of ``texts``."""
     from service.runtime.windows import pad_windows
 
+    scorer = Scorer(threads=1)
+    enc = scorer.engine.encode(texts)
     ids, mask = pad_windows([w for e in enc for w in e.windows], scorer.engine.pad_id)
     source, widened = exact_model(default_model_dir() / "model.onnx")
     assert widened == (not u8s8_is_exact()) == scorer.widened_weights
-    model_bytes = source if isinstance(source, bytes) else open(source, "rb").read()
-    nodes, values, inits = _captured_matmuls(model_bytes, ids, mask)
+    return (source if isinstance(source, bytes) else Path(source).read_bytes()), ids, mask
+
+
+def _integer_product(a, w, a_scale, w_scale, a_zero, w_zero) -> np.ndarray:
+    acc = (a.astype(np.int64) - int(a_zero)) @ (w.astype(np.int64) - w_zero.astype(np.int64))
+    return acc * (np.float64(a_scale) * w_scale.astype(np.float64))
+
+
+def test_the_shipped_model_computes_every_int8_matmul_exactly_here():
+    """On this machine, through the graph the runtime loads, each of the shipped model's integer
+    matrix products equals exact integer arithmetic on the activations it really received."""
+    graph, ids, mask = _served_graph(["you filthy k i k e, go back where you came from", "Lovely weather at the allotment today."])
+    nodes, values, inits = _captured(graph, "MatMulIntegerToFloat", ids, mask)
     assert len(nodes) == 20
     for node in nodes:
-        a = values[node.input[0]]
         w, a_scale, w_scale, a_zero, w_zero = (inits[node.input[i]] for i in (1, 2, 3, 4, 5))
-        expected = ((a.astype(np.int64) - int(a_zero)) @ (w.astype(np.int64) - w_zero.astype(np.int64))) * (
-            np.float64(a_scale) * w_scale.astype(np.float64)
-        )
+        expected = _integer_product(values[node.input[0]], w, a_scale, w_scale, a_zero, w_zero)
         if len(node.input) > 6 and node.input[6]:
             expected = expected + inits[node.input[6]]
         got = values[node.output[0]]
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3 * float(np.abs(expected).max()), err_msg=node.name)
+
+
+def test_the_shipped_model_computes_every_int8_attention_exactly_here():
+    """The fused QAttention nodes too: exact QKV product, then softmax attention in float64, on
+    one unpadded window (so that no key is masked)."""
+    graph, ids, mask = _served_graph(["Those people are vermin and should be thrown out, every last one of them."])
+    nodes, values, inits = _captured(graph, "QAttention", ids, mask)
+    assert len(nodes) == 6
+    for node in nodes:
+        heads = next(helper.get_attribute_value(a) for a in node.attribute if a.name == "num_heads")
+        w, bias, a_scale, w_scale = (inits[node.input[i]] for i in (1, 2, 3, 4))
+        a_zero, w_zero = inits[node.input[6]], inits[node.input[7]]
+        qkv = _integer_product(values[node.input[0]], w, a_scale, w_scale, a_zero, w_zero) + bias
+        batch, seq, _ = qkv.shape
+        q, k, v = (x.reshape(batch, seq, heads, -1).transpose(0, 2, 1, 3) for x in np.split(qkv, 3, axis=-1))
+        logits = q @ k.transpose(0, 1, 3, 2) / np.sqrt(q.shape[-1])
+        weights = np.exp(logits - logits.max(-1, keepdims=True))
+        weights /= weights.sum(-1, keepdims=True)
+        expected = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, seq, -1)
+        got = values[node.output[0]]
+        np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-3 * float(np.abs(expected).max()), err_msg=node.name)
