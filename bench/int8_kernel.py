@@ -24,25 +24,14 @@ from speed import cpu_description, load_comments  # noqa: E402
 
 
 def scorers(model: str | None, threads: int):
-    import onnx
-    import onnxruntime as ort
+    from service.runtime.int8 import u8s8_is_exact
+    from service.runtime.scorer import Scorer
 
-    from service.runtime.int8 import u8s8_is_exact, widen_int8_weights
-    from service.runtime.scorer import DISABLED_OPTIMIZERS, Scorer
-
-    as_exported = Scorer(model, threads=threads)
-    widened = Scorer(model, threads=threads)
-    graph = onnx.load(str(as_exported.model_dir / "model.onnx"))
-    widen_int8_weights(graph)
-    for scorer, source in ((as_exported, str(as_exported.model_dir / "model.onnx")), (widened, graph.SerializeToString())):
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        scorer.session = ort.InferenceSession(
-            source, opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
-        )
-    return {"as exported (u8s8)": as_exported, "widened (u8u8)": widened}, u8s8_is_exact()
+    sides = {
+        "as exported (u8s8)": Scorer(model, threads=threads, widen_weights=False),
+        "widened (u8u8)": Scorer(model, threads=threads, widen_weights=True),
+    }
+    return sides, u8s8_is_exact()
 
 
 def main() -> None:

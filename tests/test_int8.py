@@ -14,39 +14,21 @@ ort = pytest.importorskip("onnxruntime")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 from service.runtime.bundle import default_model_dir  # noqa: E402
-from service.runtime.int8 import exact_model, u8s8_is_exact, widen_int8_weights  # noqa: E402
+from service.runtime.int8 import exact_model, integer_product_model, u8s8_is_exact, widen_int8_weights  # noqa: E402
 from service.runtime.scorer import Scorer  # noqa: E402
 
 
-def _matmul_model(w: np.ndarray, w_zero: np.ndarray, w_scale: np.ndarray, a_zero: int):
-    inits = [
-        numpy_helper.from_array(w, "w"),
-        numpy_helper.from_array(w_zero, "w_zero"),
-        numpy_helper.from_array(w_scale, "w_scale"),
-        numpy_helper.from_array(np.array(0.05, np.float32), "a_scale"),
-        numpy_helper.from_array(np.array(a_zero, np.uint8), "a_zero"),
-    ]
-    node = helper.make_node(
-        "MatMulIntegerToFloat", ["a", "w", "a_scale", "w_scale", "a_zero", "w_zero"], ["y"], domain="com.microsoft"
-    )
-    graph = helper.make_graph(
-        [node],
-        "g",
-        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, w.shape[0]])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
-        initializer=inits,
-    )
-    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
-    return helper.make_model(graph, opset_imports=opsets, ir_version=9)
+A_SCALE, A_ZERO = 0.05, 131
 
 
 def _run(model, feeds: dict) -> np.ndarray:
     return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(["y"], feeds)[0]
 
 
-def _exact(a, a_zero, w, w_zero, w_scale) -> np.ndarray:
-    acc = (a.astype(np.int64) - a_zero) @ (w.astype(np.int64) - w_zero.astype(np.int64))
-    return acc * (np.float64(np.float32(0.05)) * w_scale.astype(np.float64))
+def _integer_product(a, w, a_scale, w_scale, a_zero, w_zero) -> np.ndarray:
+    """Exact integer arithmetic, then the scales in float64."""
+    acc = (a.astype(np.int64) - int(a_zero)) @ (w.astype(np.int64) - w_zero.astype(np.int64))
+    return acc * (np.float64(np.float32(a_scale)) * w_scale.astype(np.float64))
 
 
 @pytest.fixture()
@@ -63,19 +45,19 @@ def saturating_product():
 
 def test_widened_weights_give_the_exact_product_on_any_cpu(saturating_product):
     a, w, w_zero, w_scale = saturating_product
-    model = _matmul_model(w, w_zero, w_scale, a_zero=131)
+    model = integer_product_model(w, w_zero, w_scale, A_SCALE, A_ZERO)
     assert widen_int8_weights(model) == 1
     inits = {i.name: i for i in model.graph.initializer}
     assert {i.data_type for i in inits.values() if i.name.startswith("w") and "scale" not in i.name} == {TensorProto.UINT8}
     assert "w" not in inits and "w_zero" not in inits  # the int8 originals are dropped
     got = _run(model, {"a": a})
-    np.testing.assert_allclose(got, _exact(a, 131, w, w_zero, w_scale), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(got, _integer_product(a, w, A_SCALE, w_scale, A_ZERO, w_zero), rtol=1e-5, atol=1e-4)
 
 
 def test_the_probe_tells_whether_the_int8_kernel_is_exact(saturating_product):
     a, w, w_zero, w_scale = saturating_product
-    raw = _run(_matmul_model(w, w_zero, w_scale, a_zero=131), {"a": a})
-    exact = np.allclose(raw, _exact(a, 131, w, w_zero, w_scale), rtol=1e-5, atol=1e-4)
+    raw = _run(integer_product_model(w, w_zero, w_scale, A_SCALE, A_ZERO), {"a": a})
+    exact = np.allclose(raw, _integer_product(a, w, A_SCALE, w_scale, A_ZERO, w_zero), rtol=1e-5, atol=1e-4)
     assert exact == u8s8_is_exact()
 
 
@@ -122,11 +104,6 @@ def _served_graph(texts: list[str]):
     return (source if isinstance(source, bytes) else Path(source).read_bytes()), ids, mask
 
 
-def _integer_product(a, w, a_scale, w_scale, a_zero, w_zero) -> np.ndarray:
-    acc = (a.astype(np.int64) - int(a_zero)) @ (w.astype(np.int64) - w_zero.astype(np.int64))
-    return acc * (np.float64(a_scale) * w_scale.astype(np.float64))
-
-
 def test_the_shipped_model_computes_every_int8_matmul_exactly_here():
     """On this machine, through the graph the runtime loads, each of the shipped model's integer
     matrix products equals exact integer arithmetic on the activations it really received."""
@@ -161,3 +138,15 @@ def test_the_shipped_model_computes_every_int8_attention_exactly_here():
         expected = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, seq, -1)
         got = values[node.output[0]]
         np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-3 * float(np.abs(expected).max()), err_msg=node.name)
+
+
+def test_widening_changes_which_kernel_runs_and_no_score():
+    """Forced either way: the widened graph scores as the one this CPU's default serves (where
+    U8S8 is exact, this compares the two kernels on real comments)."""
+    texts = ["you filthy k i k e", "Immigrants are rats and should be gassed", "Lovely weather at the allotment today."]
+    widened = Scorer(threads=1, widen_weights=True)
+    assert widened.int8_kernel == "u8u8" and Scorer(threads=1, widen_weights=False).int8_kernel == "u8s8"
+    default = Scorer(threads=1)
+    for a, b in zip(widened.score(texts), default.score(texts)):
+        assert a["flags"] == b["flags"] and a["spans"] == b["spans"]
+        assert max(abs(a["scores"][k] - b["scores"][k]) for k in a["scores"]) <= 1e-3

@@ -74,54 +74,44 @@ def widen_int8_weights(model: Any) -> int:
     return rewritten
 
 
-def _probe_model(weight_type: int) -> bytes:
-    """A 16×64 by 64×16 product of uint8 255s and weights of 127 (as int8 or as uint8 with zero
-    point 128): every pair of products overflows a 16-bit lane."""
+def integer_product_model(weight: np.ndarray, weight_zero: np.ndarray, weight_scale: np.ndarray, a_scale: float = 1.0, a_zero: int = 0):
+    """One ``MatMulIntegerToFloat`` of a uint8 input ``a`` (any rows, ``weight.shape[0]``
+    columns) by ``weight``, as an ``onnx.ModelProto``: the probe below, and the tests' reference."""
     from onnx import TensorProto, helper, numpy_helper
 
-    if weight_type == TensorProto.INT8:
-        weight, zero = np.full((64, 16), 127, np.int8), np.zeros(16, np.int8)
-    else:
-        weight, zero = np.full((64, 16), 255, np.uint8), np.full(16, 128, np.uint8)
     inits = [
         numpy_helper.from_array(weight, "w"),
-        numpy_helper.from_array(zero, "w_zero"),
-        numpy_helper.from_array(np.ones(16, np.float32), "w_scale"),
-        numpy_helper.from_array(np.array(1.0, np.float32), "a_scale"),
-        numpy_helper.from_array(np.array(0, np.uint8), "a_zero"),
+        numpy_helper.from_array(weight_zero, "w_zero"),
+        numpy_helper.from_array(weight_scale.astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.array(a_scale, np.float32), "a_scale"),
+        numpy_helper.from_array(np.array(a_zero, np.uint8), "a_zero"),
     ]
     node = helper.make_node(
         "MatMulIntegerToFloat", ["a", "w", "a_scale", "w_scale", "a_zero", "w_zero"], ["y"], domain="com.microsoft"
     )
     graph = helper.make_graph(
         [node],
-        "int8_probe",
-        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 64])],
+        "integer_product",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, weight.shape[0]])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
         initializer=inits,
     )
     opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
-    return helper.make_model(graph, opset_imports=opsets, ir_version=9).SerializeToString()
-
-
-def kernel_is_exact(weight_type: int) -> bool:
-    """Whether onnxruntime's integer product with weights of ``weight_type`` (``onnx.TensorProto.INT8``
-    or ``UINT8``) is exact on this machine, measured on inputs built to overflow 16 bits."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
-    session = ort.InferenceSession(_probe_model(weight_type), opts, providers=["CPUExecutionProvider"])
-    got = session.run(["y"], {"a": np.full((16, 64), 255, np.uint8)})[0]
-    return bool(np.all(got == 255 * 127 * 64))
+    return helper.make_model(graph, opset_imports=opsets, ir_version=9)
 
 
 @lru_cache(maxsize=None)
 def u8s8_is_exact() -> bool:
-    """Whether onnxruntime multiplies uint8 by int8 without saturating on this machine."""
-    from onnx import TensorProto
+    """Whether onnxruntime multiplies uint8 by int8 without saturating on this machine: 255s
+    times 127s, 64 deep, where every pair of products overflows a 16-bit lane."""
+    import onnxruntime as ort
 
-    return kernel_is_exact(TensorProto.INT8)
+    model = integer_product_model(np.full((64, 16), 127, np.int8), np.zeros(16, np.int8), np.ones(16, np.float32))
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    session = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    got = session.run(["y"], {"a": np.full((16, 64), 255, np.uint8)})[0]
+    return bool(np.all(got == 255 * 127 * 64))
 
 
 def make_exact(model: Any) -> bool:
@@ -130,16 +120,19 @@ def make_exact(model: Any) -> bool:
     return not u8s8_is_exact() and widen_int8_weights(model) > 0
 
 
-def exact_model(model_path: str | Path) -> tuple[str | bytes, bool]:
+def exact_model(model_path: str | Path, widen: bool | None = None) -> tuple[str | bytes, bool]:
     """What to hand ``onnxruntime.InferenceSession`` for ``model_path`` so that its integer
     products are exact here: the path itself, or the serialised graph with widened weights.
-    The flag says whether the weights were widened."""
-    if u8s8_is_exact():
+    ``widen`` forces either (``bench/int8_kernel.py`` times both); by default this machine's
+    kernel decides. The flag says whether the weights were widened."""
+    if widen is None:
+        widen = not u8s8_is_exact()
+    if not widen:
         return str(model_path), False
     import onnx
 
     model = onnx.load(str(model_path))
-    if not make_exact(model):
+    if not widen_int8_weights(model):
         return str(model_path), False
     return model.SerializeToString(), True
 

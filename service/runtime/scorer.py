@@ -23,7 +23,7 @@ from service.runtime.windows import load_tokenizer
 DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 
 
-def _session(model_path: Path, threads: int | None, spin: bool):
+def _session(model_path: Path, threads: int | None, spin: bool, widen_weights: bool | None):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
@@ -35,7 +35,7 @@ def _session(model_path: Path, threads: int | None, spin: bool):
     opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     # On CPUs whose int8 kernel saturates, the weights are widened to uint8 so that every machine
     # computes the scores the model was evaluated with (service/runtime/int8.py).
-    source, widened = exact_model(model_path)
+    source, widened = exact_model(model_path, widen_weights)
     session = ort.InferenceSession(
         source, sess_options=opts, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
     )
@@ -61,12 +61,15 @@ class Scorer:
         threads: int | None = None,
         max_batch_windows: int = 16,
         spin: bool = True,
+        widen_weights: bool | None = None,
     ) -> None:
-        """``spin=False`` for a process that does other work between calls (a server)."""
+        """``spin=False`` for a process that does other work between calls (a server).
+        ``widen_weights`` forces the int8 weights widened or as exported; by default this CPU's
+        kernel decides (service/runtime/int8.py)."""
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.manifest: Manifest = read_manifest(self.model_dir)
         try:
-            self.session, self.widened_weights = _session(self.model_dir / "model.onnx", threads, spin)
+            self.session, self.widened_weights = _session(self.model_dir / "model.onnx", threads, spin, widen_weights)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"{self.model_dir / 'model.onnx'}: onnxruntime cannot load it: {exc}") from exc
         tokenizer = load_tokenizer(str(self.model_dir / "tokenizer.json"))
