@@ -1,5 +1,5 @@
 """Integer products are exact on every CPU: onnxruntime's U8S8 kernel saturates on x86 without
-VNNI, and the runtime widens the weights to uint8 there (service/runtime/int8.py)."""
+VNNI, and the runtime widens full-range weights to uint8 there (service/runtime/int8.py)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,24 @@ def test_widened_weights_give_the_exact_product_on_any_cpu(saturating_product):
     assert "w" not in inits and "w_zero" not in inits  # the int8 originals are dropped
     got = _run(model, {"a": a})
     np.testing.assert_allclose(got, _integer_product(a, w, A_SCALE, w_scale, A_ZERO, w_zero), rtol=1e-5, atol=1e-4)
+
+
+def test_seven_bit_weights_are_exact_as_exported_and_left_alone():
+    """Weights in [-64, 64] meeting activations of 255 fill a 16-bit pair sum to 32,640 and no
+    further: the U8S8 kernel is exact for them on any CPU, so they are not widened. One weight
+    of 65 could saturate, and its matrix is widened."""
+    rng = np.random.default_rng(11)
+    w = rng.integers(-64, 65, size=(96, 24), dtype=np.int8)
+    w[:, :4] = 64
+    w[:, 4:8] = -64  # the extremes, where a wrong bound would show
+    a = rng.integers(0, 256, size=(40, 96), dtype=np.uint8)
+    a[:8] = 255
+    zero, scale = np.zeros(24, np.int8), rng.uniform(0.001, 0.02, 24).astype(np.float32)
+    model = integer_product_model(w, zero, scale, A_SCALE, 0)
+    assert widen_int8_weights(model) == 0
+    np.testing.assert_allclose(_run(model, {"a": a}), _integer_product(a, w, A_SCALE, scale, 0, zero), rtol=1e-5, atol=1e-4)
+    w[0, 0] = 65
+    assert widen_int8_weights(integer_product_model(w, zero, scale, A_SCALE, 0)) == 1
 
 
 def test_the_probe_tells_whether_the_int8_kernel_is_exact(saturating_product):

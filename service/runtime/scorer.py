@@ -64,8 +64,8 @@ class Scorer:
         widen_weights: bool | None = None,
     ) -> None:
         """``spin=False`` for a process that does other work between calls (a server).
-        ``widen_weights`` forces the int8 weights widened or as exported; by default this CPU's
-        kernel decides (service/runtime/int8.py)."""
+        ``widen_weights`` forces every int8 weight widened or all as exported; by default this
+        CPU's kernel and the weights' range decide (service/runtime/int8.py)."""
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.manifest: Manifest = read_manifest(self.model_dir)
         try:
@@ -89,7 +89,8 @@ class Scorer:
     @property
     def int8_kernel(self) -> str:
         """Which onnxruntime integer kernel computes the products: "u8s8" as exported, or "u8u8"
-        where this CPU's U8S8 kernel saturates and the weights were widened to stay exact."""
+        where this CPU's U8S8 kernel would saturate on full-range weights and they were widened
+        to stay exact (7-bit weights never need it)."""
         return "u8u8" if self.widened_weights else "u8s8"
 
     @property
