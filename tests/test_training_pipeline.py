@@ -275,6 +275,61 @@ def test_exported_int8_graph_has_the_cpu_rewrites(exported):
     assert graph["matmul_integer_to_float"] > 0 and graph["skip_layer_norms_split"] > 0
 
 
+def test_exported_weights_are_seven_bit_so_no_cpu_widens_them(exported):
+    """Every matrix weight lies in [-64, 64] with each output channel using the full range, so
+    the U8S8 kernel's 16-bit pair sums cannot saturate and the runtime serves the graph as
+    exported, on this CPU as on any other."""
+    import onnx
+    from onnx import numpy_helper
+
+    from service.runtime.int8 import WEIGHT_INPUTS
+
+    out, _ = exported
+    graph = onnx.load(str(out / "model.onnx")).graph
+    init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    weights = {n.input[WEIGHT_INPUTS[n.op_type][0]] for n in graph.node if n.op_type in WEIGHT_INPUTS}
+    assert weights and all(name in init for name in weights)
+    for name in weights:
+        q = init[name]
+        assert q.dtype == np.int8 and np.abs(q).max() <= 64, name
+        per_channel = np.abs(q).max(axis=0)
+        assert np.all((per_channel == 64) | (per_channel == 0)), name  # scale = max|w| / 64
+    quantisation = json.loads((out / "manifest.json").read_text())["quantisation"]
+    assert quantisation["weight_range"] == [-64, 64] and quantisation["narrowed_weights"] == len(weights)
+    assert Scorer(out, threads=1).int8_kernel == "u8s8"
+
+
+def test_narrowed_weights_are_the_float_weights_within_half_a_seven_bit_step(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from training.export import narrow_weights
+
+    rng = np.random.default_rng(3)
+    w = rng.normal(0, 0.05, size=(16, 6)).astype(np.float32)
+    w[:, 2] *= 10  # channels of different ranges get scales of their own
+    floats = helper.make_model(
+        helper.make_graph([], "f", [], [], initializer=[numpy_helper.from_array(w, "w")]),
+        opset_imports=[helper.make_opsetid("", 17)], ir_version=9,
+    )
+    onnx.save(floats, str(tmp_path / "float.onnx"))
+    inits = [
+        numpy_helper.from_array(np.clip(np.rint(w / (np.abs(w).max(0) / 127)), -127, 127).astype(np.int8), "w_quantized"),
+        numpy_helper.from_array((np.abs(w).max(0) / 127).astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.zeros(6, np.int8), "w_zero_point"),
+    ]
+    node = helper.make_node("MatMulInteger", ["a", "w_quantized", "a_zero", "w_zero_point"], ["y"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.INT32, None)], initializer=inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9), str(tmp_path / "q.onnx"))
+    assert narrow_weights(tmp_path / "q.onnx", tmp_path / "float.onnx") == 1
+    got = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(tmp_path / "q.onnx")).graph.initializer}
+    step = np.abs(w).max(0) / 64
+    np.testing.assert_allclose(got["w_scale"], step, rtol=1e-6)
+    assert np.abs(got["w_quantized"]).max() == 64
+    assert np.all(np.abs(got["w_quantized"] * got["w_scale"] - w) <= 0.5 * step + 1e-7)
+
+
 def _run(path: Path, feeds: dict) -> np.ndarray:
     import onnxruntime as ort
 

@@ -172,6 +172,8 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder holding the public data sets."),
         category_noise_z: float = typer.Option(
             0.0, help="Rule 2: a category's fall must also exceed this many paired standard errors (0: the fall alone)."),
+        mean_gain: float = typer.Option(
+            0.01, help="Rule 3: with no more categories at the bar, how much higher the mean must be (0: not lower)."),
         out: Optional[Path] = typer.Option(None, help="Also write the JSON report here."),
     ) -> None:
         """Apply the model card's release rules to a candidate; exit 0 only if it may replace CURRENT."""
@@ -183,7 +185,7 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
                 read_manifest(path)
             dev, behaviour, spans = load_comparison_data(data_dir)
             report = compare(current, candidate, dev=dev, behaviour=behaviour, span_records=spans,
-                             rules=ReleaseRules(category_noise_z=category_noise_z), reference_dir=reference)
+                             rules=ReleaseRules(category_noise_z=category_noise_z, mean_gain=mean_gain), reference_dir=reference)
         except (ModelError, ValueError) as exc:
             typer.echo(f"threadguard: error: {exc}", err=True)
             raise typer.Exit(2)

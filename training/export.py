@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from service.runtime.bundle import MANIFEST, sha256_file
-from service.runtime.int8 import exact_session, make_exact
+from service.runtime.int8 import SAFE_WEIGHT_MAGNITUDE, WEIGHT_INPUTS, exact_session, make_exact
 
 CHECKPOINT = "checkpoint.pt"
 from service.runtime.normalise import NORMALISER_VERSION
@@ -73,7 +73,7 @@ def optimise(src: Path, dst: Path, hidden: int, heads: int) -> bool:
 
 
 def quantise(src: Path, dst: Path, calibration: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
-    """int8 weights (per channel) and int8 activations whose ranges are fixed from ``calibration``
+    """int8 weights (7-bit, per channel: ``narrow_weights``) and uint8 activations whose ranges are fixed from ``calibration``
     (``(input_ids, attention_mask)`` batches, best one window each); returns a summary for the manifest.
 
     onnxruntime's dynamic quantisation measures each activation's range on the batch it is
@@ -99,16 +99,71 @@ def quantise(src: Path, dst: Path, calibration: Sequence[tuple[np.ndarray, np.nd
             per_channel=True,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
+        narrowed = narrow_weights(dynamic, src)
         ranges = activation_ranges(dynamic, calibration)
         fix_activation_ranges(dynamic, dst, ranges)
     fused = fuse_integer_matmuls(dst)
     split = split_skip_layer_norms(dst)
     return {
+        "weight_range": [-WEIGHT_LEVELS, WEIGHT_LEVELS],
+        "narrowed_weights": narrowed,
         "activations": "ranges fixed at export",
         "calibration_batches": len(calibration),
         "quantised_activations": len(ranges),
         "graph": {"matmul_integer_to_float": fused, "skip_layer_norms_split": split},
     }
+
+
+# Matrix weights are quantised to [-64, 64]: 7 bits, onnxruntime's "reduce_range" (see narrow_weights).
+WEIGHT_LEVELS = SAFE_WEIGHT_MAGNITUDE
+
+
+def narrow_weights(path: Path, float_model: Path) -> int:
+    """Re-quantise, in place, every symmetric int8 weight of ``path``'s matrix products to
+    [-64, 64] per output channel (scale max|w| / 64), from ``float_model``'s float weights;
+    returns how many.
+
+    On x86 CPUs without VNNI, onnxruntime's U8S8 kernel sums pairs of uint8 × int8 products in
+    saturating 16-bit lanes: full-range weights overflow them, 7-bit weights cannot
+    (service/runtime/int8.py). The runtime keeps full-range weights exact there by widening them
+    to uint8, which costs 13-15% of the speed (bench/int8_kernel.py); 7-bit weights are exact on
+    every CPU at U8S8 speed. On 2026.11.22-14's weights the change of precision moved the held-out
+    behaviour mean from 0.903 to 0.904 and tsd_trial span F1 from 0.645 to 0.649 (fourteenth
+    round in the model card). The embeddings (uint8, QEmbedLayerNormalization) are not matrix
+    products and keep 8 bits. onnxruntime's own ``reduce_range`` would narrow them too.
+    """
+    import onnx
+    from onnx import TensorProto, numpy_helper
+
+    floats = {t.name: t for t in onnx.load(str(float_model)).graph.initializer}
+    model = onnx.load(str(path))
+    init = {t.name: t for t in model.graph.initializer}
+    consumed = {n.input[spec[0]] for n in model.graph.node if (spec := WEIGHT_INPUTS.get(n.op_type)) and len(n.input) > spec[0]}
+    narrowed = 0
+    for name in sorted(consumed):
+        weight = init.get(name)
+        if weight is None or weight.data_type != TensorProto.INT8 or not name.endswith("_quantized"):
+            continue
+        base = name.removesuffix("_quantized")
+        zero = numpy_helper.to_array(init[f"{base}_zero_point"])
+        # A Gemm's transposed weight (transB) is quantised as "<name>_Transposed".
+        source, transposed = (base.removesuffix("_Transposed"), True) if base not in floats else (base, False)
+        if np.any(zero != 0) or source not in floats:
+            raise ValueError(f"narrow_weights: {name} is not a symmetric weight of {float_model}")
+        w = numpy_helper.to_array(floats[source]).astype(np.float64)
+        w = w.T if transposed else w
+        old_scale = numpy_helper.to_array(init[f"{base}_scale"])
+        if old_scale.ndim == 1 and old_scale.shape[0] != w.shape[-1]:
+            raise ValueError(f"narrow_weights: {name}: expected one scale per output column, got {old_scale.shape}")
+        # Per output channel: one scale per column of the [in, out] matrix, as quantised.
+        absmax = np.abs(w).max(axis=0) if old_scale.ndim == 1 else np.abs(w).max()
+        scale = np.maximum(absmax, 1e-12) / WEIGHT_LEVELS
+        q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+        weight.CopyFrom(numpy_helper.from_array(q, name))
+        init[f"{base}_scale"].CopyFrom(numpy_helper.from_array(scale.astype(np.float32).reshape(old_scale.shape), f"{base}_scale"))
+        narrowed += 1
+    onnx.save(model, str(path))
+    return narrowed
 
 
 def activation_ranges(model_path: Path, calibration: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, tuple[float, float]]:

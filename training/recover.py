@@ -103,6 +103,11 @@ def recover_checkpoint(model_dir: str | Path):
     model.eval()
     config = {"base_model": base_model, "max_length": manifest.max_length, "stride": manifest.window_stride,
               "recovered_from": f"{raw.get('name')} {manifest.version} model.onnx (int8, dequantised)"}
+    # The data the model was trained on, so that exporting the recovered weights again
+    # calibrates on the same dev splits.
+    mix = (raw.get("training") or {}).get("mix")
+    if mix:
+        config["mix"] = mix
     return model, config
 
 

@@ -62,7 +62,9 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
     ``parent_span_threshold``: the span threshold of the model this release would replace
     (see ``training.evaluate.choose_span_threshold``)."""
     model, cfg_dict, state = load_checkpoint(checkpoint)
-    cfg = TrainConfig(**{**cfg_dict, **({"data_dir": data_dir} if data_dir else {})})
+    # A recovered checkpoint's config also says where its weights came from (training/recover.py).
+    known = {k: v for k, v in cfg_dict.items() if k in TrainConfig.__dataclass_fields__}
+    cfg = TrainConfig(**{**known, **({"data_dir": data_dir} if data_dir else {})})
     tok_path = tokenizer_file(cfg.base_model)
     tokenizer = load_tokenizer(tok_path)
     if records is None:
@@ -99,6 +101,8 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
             manifest["training"]["data"] = {"fingerprinted": "at export", "records": records_fingerprint(records)}
         if "soup" in state:  # a weight average (training/soup.py): name what was averaged
             manifest["soup"] = state["soup"]
+        if "recovered_from" in cfg_dict:
+            manifest["recovered_from"] = cfg_dict["recovered_from"]
         manifest.update(extra_manifest or {})
 
         sample = [r.text for r in calib[:64]]
