@@ -127,10 +127,9 @@ def narrow_weights(path: Path, float_model: Path) -> int:
     saturating 16-bit lanes: full-range weights overflow them, 7-bit weights cannot
     (service/runtime/int8.py). The runtime keeps full-range weights exact there by widening them
     to uint8, which costs 13-15% of the speed (bench/int8_kernel.py); 7-bit weights are exact on
-    every CPU at U8S8 speed. On 2026.11.22-14's weights the change of precision moved the held-out
-    behaviour mean from 0.903 to 0.904 and tsd_trial span F1 from 0.645 to 0.649 (fourteenth
-    round in the model card). The embeddings (uint8, QEmbedLayerNormalization) are not matrix
-    products and keep 8 bits. onnxruntime's own ``reduce_range`` would narrow them too.
+    every CPU at U8S8 speed. Re-exported so, 2026.11.22-14's weights moved their AUCs by −0.009 to
+    +0.016 (fourteenth round in the model card). The embeddings (uint8, QEmbedLayerNormalization)
+    are not matrix products and keep 8 bits; onnxruntime's own ``reduce_range`` would narrow them too.
     """
     import onnx
     from onnx import TensorProto, numpy_helper
