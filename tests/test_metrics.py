@@ -98,3 +98,54 @@ def test_span_threshold_keeps_the_parents_unless_beaten_beyond_noise():
     assert choose_span_threshold({0.75: parent, 0.8: clear}, parent=0.75) == 0.8
     # A parent threshold off the grid cannot be compared, so the best one is taken.
     assert choose_span_threshold({0.75: parent, 0.8: noisy}, parent=0.77) == 0.8
+
+
+def _flat_f1_scores(rng, n: int = 2000):
+    """Scores whose best-F1 threshold sits on a flat stretch: positives and negatives overlap widely."""
+    y = rng.random(n) < 0.6
+    scores = np.clip(np.where(y, rng.normal(0.62, 0.2, n), rng.normal(0.38, 0.2, n)), 0, 1)
+    return y, scores
+
+
+def test_comment_threshold_keeps_the_parents_unless_beaten_beyond_noise():
+    from training.evaluate import choose_comment_threshold
+    from training.metrics import best_f1_threshold, precision_recall_f1
+
+    y, scores = _flat_f1_scores(np.random.default_rng(1))
+    best = best_f1_threshold(y, scores)
+    near = round(best + 0.02, 2)  # F1 within noise of the best
+    far = 0.9  # far worse: most positives unflagged
+    f1 = lambda t: precision_recall_f1(y, scores >= t)[2]  # noqa: E731
+    assert 0 < f1(best) - f1(near) < 0.01 and f1(best) - f1(far) > 0.2
+    assert choose_comment_threshold(y, scores) == best
+    assert choose_comment_threshold(y, scores, parent=near) == near
+    assert choose_comment_threshold(y, scores, parent=far) == best
+    assert choose_comment_threshold(y, scores, parent=best) == best
+
+
+def test_calibration_keeps_a_parents_comment_and_span_thresholds_within_noise():
+    """Through ``calibrate``: labels with too little gold stay at 0.5, the rest keep a parent's
+    threshold when it is as good within noise and drop it when it is clearly worse."""
+    from service.runtime.engine import Prediction
+    from service.runtime.windows import EncodedComment
+    from service.runtime.normalise import normalise
+    from service.schema import LABELS, SPAN_LABELS, Record
+    from training.evaluate import calibrate
+
+    rng = np.random.default_rng(2)
+    y, scores = _flat_f1_scores(rng, 600)
+    j = LABELS.index("hate")
+    records, preds = [], []
+    for i, (gold, score) in enumerate(zip(y, scores)):
+        probs = np.full(len(LABELS), 0.01, np.float32)
+        probs[j] = score
+        records.append(Record(source="x", split="dev", comment_id=str(i), text=f"comment {i}", labels={"hate": int(gold)}))
+        enc = EncodedComment(normalise(f"comment {i}"), np.zeros((0, 2), np.int64), [])
+        preds.append(Prediction(enc, probs, np.zeros((0, len(SPAN_LABELS)), np.float32)))
+    own = calibrate(None, records, preds)["comment"]["hate"]
+    near = round(own + 0.02, 2)
+    kept = calibrate(None, records, preds, {"comment": {"hate": near, "toxic": 0.2}, "span": {"toxic": 0.75}})
+    assert kept["comment"]["hate"] == near
+    assert kept["comment"]["toxic"] == 0.5  # no toxic gold: nothing to calibrate on
+    dropped = calibrate(None, records, preds, {"comment": {"hate": 0.95}, "span": {}})
+    assert dropped["comment"]["hate"] == own

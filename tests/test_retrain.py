@@ -58,8 +58,8 @@ def test_promotes_a_better_model(world, monkeypatch):
     monkeypatch.setattr(retrain_module, "release", spied_release)
     before = Scorer(registry.active_dir()).score(HATEFUL + BENIGN, spans=False)
     report = retrain(config(root, registry, db, version="v2", tolerance=1.0))
-    # The candidate's span threshold starts from the parent's, so it moves only beyond noise.
-    assert [r["parent_span_threshold"] for r in releases] == [parent["span_thresholds"]["toxic"]]
+    # The candidate's thresholds start from the parent's, so they move only beyond noise.
+    assert [r["parent_thresholds"] for r in releases] == [{"comment": parent["thresholds"], "span": parent["span_thresholds"]}]
     assert report["promoted"], report["reasons"]
     assert registry.active_version() == "v2"
     manifest = json.loads((registry.path_of("v2") / "manifest.json").read_text())

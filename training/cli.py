@@ -57,8 +57,8 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
         version: str = typer.Option(..., help="Version string recorded in the manifest."),
         data_dir: Optional[Path] = typer.Option(None, help="Override the run's data folder (for calibration)."),
         parent: Optional[Path] = typer.Option(
-            None, help="Model directory this export would replace: its span threshold is kept unless "
-                       "another beats it on SemEval dev by more than one standard error."),
+            None, help="Model directory this export would replace: each of its thresholds is kept unless "
+                       "another beats it on dev by more than one standard error."),
     ) -> None:
         """Calibrate thresholds, export to ONNX, quantise to int8, check parity, write the model directory."""
         import json
@@ -68,14 +68,15 @@ def register(app: typer.Typer, data_app: typer.Typer) -> None:
 
         if not checkpoint.is_file():
             raise SystemExit(f"threadguard: error: {checkpoint}: no such checkpoint")
-        parent_threshold = None
+        parent_thresholds = None
         if parent is not None:
             try:
-                parent_threshold = read_manifest(parent).span_thresholds.get("toxic")
+                manifest = read_manifest(parent)
             except ModelError as exc:
                 raise SystemExit(f"threadguard: error: --parent {parent}: {exc}")
+            parent_thresholds = {"comment": manifest.thresholds, "span": manifest.span_thresholds}
         result = release(checkpoint, out, version, data_dir=str(data_dir) if data_dir else None,
-                         parent_span_threshold=parent_threshold)
+                         parent_thresholds=parent_thresholds)
         typer.echo(json.dumps(result, indent=2))
 
     @app.command("eval")

@@ -57,10 +57,10 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
             data_dir: str | None = None, parity_comments: int = 1000, calibration_comments: int = 1000,
             records: list[Record] | None = None,
             extra_manifest: dict[str, Any] | None = None,
-            parent_span_threshold: float | None = None) -> dict[str, Any]:
+            parent_thresholds: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
     """``records``: calibrate on these (their dev split) instead of the run's configured data.
-    ``parent_span_threshold``: the span threshold of the model this release would replace
-    (see ``training.evaluate.choose_span_threshold``)."""
+    ``parent_thresholds``: ``{"comment": …, "span": …}`` of the model this release would replace;
+    each is kept unless another beats it beyond noise (see ``training.evaluate.calibrate``)."""
     model, cfg_dict, state = load_checkpoint(checkpoint)
     # A recovered checkpoint's config also says where its weights came from (training/recover.py).
     known = {k: v for k, v in cfg_dict.items() if k in TrainConfig.__dataclass_fields__}
@@ -88,7 +88,7 @@ def release(checkpoint: str | Path, out_dir: str | Path, version: str, name: str
         # Thresholds are tuned on the int8 model's scores: those are the scores the service returns.
         draft = base_manifest(cfg_dict, _untuned_thresholds(), name, version)
         served = Scorer(write_model_dir(tmp / "int8_draft", tmp / "int8.onnx", tok_path, draft))
-        thresholds = calibrate(served.engine, calib, predict_records(served.engine, calib), parent_span_threshold)
+        thresholds = calibrate(served.engine, calib, predict_records(served.engine, calib), parent_thresholds)
 
         manifest = base_manifest(cfg_dict, thresholds, name, version)
         manifest["datasets"] = data_fingerprint(cfg.data_dir, public_sources(cfg.mix))

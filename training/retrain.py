@@ -267,7 +267,7 @@ def retrain(cfg: RetrainConfig) -> dict[str, Any]:
         }
         release(Path(run_dir) / "best.pt", out_dir, version, name=current_manifest.name,
                 records=dev + new_train, extra_manifest=extra, parity_comments=min(500, len(dev)),
-                parent_span_threshold=current_manifest.span_thresholds.get("toxic"))
+                parent_thresholds={"comment": current_manifest.thresholds, "span": current_manifest.span_thresholds})
 
     current, candidate = Scorer(current_dir), Scorer(out_dir)
     current_preds, candidate_preds = predict_records(current.engine, dev), predict_records(candidate.engine, dev)
