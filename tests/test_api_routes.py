@@ -121,9 +121,10 @@ def test_models_lists_the_manifest(server, scorer):
     assert data["version"] == scorer.version
     assert data["manifest"]["files"] == scorer.manifest.raw["files"]
     assert data["thresholds"] == scorer.manifest.thresholds
-    from service.runtime.int8 import u8s8_is_exact
+    from service.runtime.int8 import exact_model
 
-    assert data["int8_kernel"] == ("u8s8" if u8s8_is_exact() else "u8u8")
+    _, widened = exact_model(scorer.model_dir / "model.onnx")
+    assert data["int8_kernel"] == ("u8u8" if widened else "u8s8")
 
 
 def test_thread_as_json_with_summary(server, scorer):
