@@ -3,8 +3,8 @@
 The exported graph multiplies uint8 activations by int8 weights (U8S8). onnxruntime's x86 kernel
 for that on CPUs without VNNI (AVX2 only: many AMD EPYC and older Xeon servers) multiplies with
 ``vpmaddubsw``, which adds each pair of products into a *saturating* 16-bit lane: 255 × 127 × 2
-does not fit, so large activations meeting large weights come out clipped. On such a machine the
-shipped model's scores moved by up to 0.62 and 2.2% of comments changed a flag (3,690 comments,
+does not fit, so large activations meeting large weights come out clipped. On such a machine
+2026.11.22-14's scores moved by up to 0.62 and 2.2% of comments changed a flag (3,690 comments,
 AMD EPYC with AVX2), so a model would score differently depending on the server it runs on.
 
 The fix keeps the arithmetic and changes the kernel: an int8 weight ``w`` with zero point ``z``
@@ -17,7 +17,7 @@ Weights quantised to 7 bits (onnxruntime's ``reduce_range``: values in [-64, 64]
 the pair sum, 255 × 64 × 2 = 32,640 < 32,767, so they are left as they are and keep U8S8 speed.
 
 onnxruntime has a session option for the same rewrite (``session.x64quantprecision``). It gives
-the same scores as this module's rewrite on the shipped model, but it only acts under
+the same scores as this module's rewrite on 2026.11.22-14 (full-range weights), but it only acts under
 ``ORT_ENABLE_ALL``: at lower optimisation levels, which export calibration and the tests use to
 read intermediate tensors, it is silently ignored and the products saturate. A graph rewrite is
 exact at every level.
