@@ -46,6 +46,10 @@ def test_breadth_needs_more_categories_or_the_same_number_and_a_higher_mean():
     verdict = breadth(current, {"a": 0.93, "b": 0.82, "c": 0.61}, 0.90, 0.01)  # mean +0.003
     assert not verdict.passed and "at least 0.793 needed" in verdict.reasons[0]
     assert not breadth(current, {"a": 0.89, "b": 0.89, "c": 0.89}, 0.90, 0.01).passed  # higher mean, fewer
+    # No margin ("not worse"): an equal mean passes, a lower one does not.
+    assert breadth(current, dict(current), 0.90, 0.0).passed
+    assert breadth(current, {"a": 0.95, "b": 0.81, "c": 0.59}, 0.90, 0.0).passed
+    assert not breadth(current, {"a": 0.95, "b": 0.80, "c": 0.59}, 0.90, 0.0).passed
 
 
 def test_probe_and_span_rules_at_their_edges():
