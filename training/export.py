@@ -105,17 +105,13 @@ def quantise(src: Path, dst: Path, calibration: Sequence[tuple[np.ndarray, np.nd
     fused = fuse_integer_matmuls(dst)
     split = split_skip_layer_norms(dst)
     return {
-        "weight_range": [-WEIGHT_LEVELS, WEIGHT_LEVELS],
+        "weight_range": [-SAFE_WEIGHT_MAGNITUDE, SAFE_WEIGHT_MAGNITUDE],
         "narrowed_weights": narrowed,
         "activations": "ranges fixed at export",
         "calibration_batches": len(calibration),
         "quantised_activations": len(ranges),
         "graph": {"matmul_integer_to_float": fused, "skip_layer_norms_split": split},
     }
-
-
-# Matrix weights are quantised to [-64, 64]: 7 bits, onnxruntime's "reduce_range" (see narrow_weights).
-WEIGHT_LEVELS = SAFE_WEIGHT_MAGNITUDE
 
 
 def narrow_weights(path: Path, float_model: Path) -> int:
@@ -156,8 +152,8 @@ def narrow_weights(path: Path, float_model: Path) -> int:
             raise ValueError(f"narrow_weights: {name}: expected one scale per output column, got {old_scale.shape}")
         # Per output channel: one scale per column of the [in, out] matrix, as quantised.
         absmax = np.abs(w).max(axis=0) if old_scale.ndim == 1 else np.abs(w).max()
-        scale = np.maximum(absmax, 1e-12) / WEIGHT_LEVELS
-        q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+        scale = np.maximum(absmax, 1e-12) / SAFE_WEIGHT_MAGNITUDE
+        q = np.clip(np.rint(w / scale), -SAFE_WEIGHT_MAGNITUDE, SAFE_WEIGHT_MAGNITUDE).astype(np.int8)
         weight.CopyFrom(numpy_helper.from_array(q, name))
         init[f"{base}_scale"].CopyFrom(numpy_helper.from_array(scale.astype(np.float32).reshape(old_scale.shape), f"{base}_scale"))
         narrowed += 1
