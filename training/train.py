@@ -75,6 +75,13 @@ class TrainConfig:
     # behaviours does not move what the model already does well on them. 0 turns it off.
     anchor_weight: float = 0.0
     anchor_sources: list[str] = field(default_factory=list)
+    # Twin margins: each step also scores ``twins_per_step`` minimal pairs from the behaviour
+    # data (a hateful rendering and the closest rendering of its harmless twin template) and
+    # asks the hateful one's hate and toxic logits to exceed the twin's by ``twin_margin``.
+    # BCE scores each comment alone; this scores the difference the pair was written to teach.
+    twin_weight: float = 0.0
+    twins_per_step: int = 8
+    twin_margin: float = 4.0
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides) -> "TrainConfig":
@@ -151,6 +158,35 @@ def training_mix(records: list[Record], cfg: TrainConfig, rng: random.Random) ->
     return chosen
 
 
+def word_set(text: str) -> set[str]:
+    return set(text.lower().replace(".", " ").replace(",", " ").split())
+
+
+def twin_pairs(records: Sequence[Record]) -> list[tuple[Record, Record]]:
+    """Minimal pairs from the behaviour training split: every rendering of a template that has a
+    harmless twin (``Template.pair``), matched with the twin's rendering that shares most words
+    with it (usually the same group), so the pair differs where the templates do."""
+    from training.data.behaviour_templates import build_templates
+
+    pair_of = {t.id: t.pair for t in build_templates() if t.pair}
+    sides: dict[str, dict[int, list[Record]]] = {}
+    for r in records:
+        pair = pair_of.get(r.meta.get("template", "")) if r.source == "behaviour" and r.split == "train" else None
+        if pair:
+            sides.setdefault(pair, {}).setdefault(r.labels.get("hate", 0), []).append(r)
+    pairs: list[tuple[Record, Record]] = []
+    for pair in sorted(sides):
+        hateful, harmless = sides[pair].get(1, []), sides[pair].get(0, [])
+        if not harmless:
+            continue
+        harmless_words = [word_set(r.text) for r in harmless]
+        for r in hateful:
+            words = word_set(r.text)
+            best = max(range(len(harmless)), key=lambda i: len(words & harmless_words[i]) / len(words | harmless_words[i]))
+            pairs.append((r, harmless[best]))
+    return pairs
+
+
 def make_batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffle, then sort within chunks of 50 batches by length: little padding, still random."""
     order = list(range(len(examples)))
@@ -203,6 +239,19 @@ def anchor_loss(c_logits: torch.Tensor, t_logits: torch.Tensor, teacher, batch: 
     return c + t / mask.sum().clamp(min=1.0)
 
 
+TWIN_LABELS = [LABELS.index("hate"), LABELS.index("toxic")]
+
+
+def twin_loss(c_logits: torch.Tensor, batch: dict) -> torch.Tensor:
+    """Hinge (softplus) on the logit gap of each pair, for hate and toxic where the twins' labels differ."""
+    a, b = batch["twins"][:, 0], batch["twins"][:, 1]
+    labels = torch.tensor(TWIN_LABELS)
+    gap = c_logits[a][:, labels] - c_logits[b][:, labels]
+    sign = batch["comment_target"][a][:, labels] - batch["comment_target"][b][:, labels]
+    losses = F.softplus(batch["twin_margin"] - sign * gap) * (sign != 0)
+    return losses.sum() / (sign != 0).sum().clamp(min=1)
+
+
 def loss_fn(model, batch: dict, cfg: TrainConfig, teacher=None) -> tuple[torch.Tensor, dict[str, float]]:
     c_logits, t_logits = model(batch["input_ids"], batch["attention_mask"])
     cw = batch["comment_weight"]
@@ -221,7 +270,23 @@ def loss_fn(model, batch: dict, cfg: TrainConfig, teacher=None) -> tuple[torch.T
         a_loss = anchor_loss(c_logits, t_logits, teacher, batch, rows)
         loss = loss + cfg.anchor_weight * a_loss
         parts["anchor"] = float(a_loss.detach())
+    if "twins" in batch:
+        w_loss = twin_loss(c_logits, batch)
+        loss = loss + cfg.twin_weight * w_loss
+        parts["twin"] = float(w_loss.detach())
     return loss, parts
+
+
+def with_twins(batch_examples: list[Example], twins: list[tuple[Example, Example]], margin: float) -> dict:
+    """One batch: the step's examples, then the twins, which add only the margin term (their BCE
+    weights are zeroed, so the mix's weights stay what the config says)."""
+    silent = [replace(e, comment_weight=np.zeros_like(e.comment_weight), token_weight=np.zeros_like(e.token_weight))
+              for pair in twins for e in pair]
+    batch = collate(batch_examples + silent)
+    first = len(batch_examples)
+    batch["twins"] = torch.tensor([[first + 2 * i, first + 2 * i + 1] for i in range(len(twins))])
+    batch["twin_margin"] = margin
+    return batch
 
 
 # ---------------------------------------------------------------- checkpoints
@@ -272,6 +337,17 @@ def train(
     if len(dev_records) > cfg.eval_max:
         dev_records = rng_dev.sample(dev_records, cfg.eval_max)
     examples = build_examples(train_records, tokenizer, cfg.max_length, cfg.stride, cfg.weak_weight)
+    twins: list[tuple[Example, Example]] = []
+    if cfg.twin_weight > 0:
+        pairs = twin_pairs(train_records)
+        if not pairs:
+            raise ValueError("twin_weight needs behaviour training records whose templates have a harmless twin")
+        # Behaviour comments are one sentence or two: one window each, so examples pair up in order.
+        pairs = [p for p in pairs if all(len(tokenizer.encode(r.text, add_special_tokens=False).ids) <= cfg.max_length - 2 for r in p)]
+        flat = build_examples([r for pair in pairs for r in pair], tokenizer, cfg.max_length, cfg.stride, cfg.weak_weight)
+        if len(flat) != 2 * len(pairs):  # a comment longer after normalisation than its raw text
+            raise ValueError("a twin comment spans more than one window; shorten it or raise max_length")
+        twins = list(zip(flat[0::2], flat[1::2]))
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total_steps = cfg.max_steps or max(1, int(steps_per_epoch * cfg.epochs))
     print(
@@ -322,6 +398,9 @@ def train(
     while len(schedule) < total_steps:
         schedule += make_batches(examples, cfg.batch_size, epoch_rng)
     schedule = schedule[:total_steps]
+    twin_rng = random.Random(cfg.seed + 3)
+    twin_schedule = [twin_rng.sample(range(len(twins)), min(cfg.twins_per_step, len(twins))) if twins else []
+                     for _ in range(total_steps)]
 
     def evaluate_and_checkpoint() -> None:
         nonlocal best
@@ -353,7 +432,11 @@ def train(
     bar = tqdm(total=total_steps, initial=step, desc="train", unit="step", dynamic_ncols=True, mininterval=5)
     started, seen = time.time(), 0
     while step < total_steps:
-        batch = collate([examples[i] for i in schedule[step]])
+        step_examples = [examples[i] for i in schedule[step]]
+        if twins:
+            batch = with_twins(step_examples, [twins[i] for i in twin_schedule[step]], cfg.twin_margin)
+        else:
+            batch = collate(step_examples)
         loss, parts = loss_fn(model, batch, cfg, teacher)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -363,7 +446,8 @@ def train(
         step += 1
         seen += len(schedule[step - 1])
         bar.update(1)
-        bar.set_postfix(loss=f"{float(loss):.4f}", c=f"{parts['comment']:.3f}", s=f"{parts['span']:.3f}")
+        bar.set_postfix(loss=f"{float(loss.detach()):.4f}", c=f"{parts['comment']:.3f}", s=f"{parts['span']:.3f}",
+                        **({"w": f"{parts['twin']:.3f}"} if "twin" in parts else {}))
         if step % 50 == 0:
             log(out, step=step, event="train", loss=float(loss), windows_per_s=round(seen / (time.time() - started), 2), **parts)
         if step % cfg.eval_every == 0 or step == total_steps:
